@@ -1,0 +1,140 @@
+// One build script, one option object per runtime (see CONTRIBUTING.md, "Build"):
+//   extension  src/extension/extension.ts → dist/extension.js      node, cjs, `vscode` external
+//   webview    src/webview/viewer/main.ts → dist/webview/viewer.js browser, iife (Vega inside)
+//   worker     src/worker/worker.ts       → dist/worker.js         browser, iife, self-contained (TF.js inside)
+//   cli        src/cli/main.ts            → dist/cli.js            node, cjs, shebang
+//   tests      test/integration/*.ts      → out/integration/*.js   node, cjs (mocha suite run inside VS Code)
+// Flags: --watch (rebuild on change), --production (minify, no source maps), --only=a,b (some targets).
+// After each build the metafile is checked: TF.js must not leak into the extension or webview
+// bundles (they would bloat and the extension host has no GPU), and Vega must not leak into the worker.
+import * as esbuild from 'esbuild';
+import { readFileSync, readdirSync, mkdirSync } from 'node:fs';
+import * as path from 'node:path';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+
+const base = {
+  bundle: true,
+  minify: production,
+  sourcemap: production ? false : 'linked',
+  logLevel: 'warning',
+  metafile: true,
+  target: 'es2022',
+  legalComments: 'none',
+};
+
+const forbidden = {
+  extension: [/node_modules[\\/]@tensorflow/, /node_modules[\\/]vega/],
+  webview: [/node_modules[\\/]@tensorflow/],
+  worker: [/node_modules[\\/]vega/],
+  cli: [/node_modules[\\/]vega/, /node_modules[\\/]@tensorflow[\\/]tfjs-backend-web/],
+};
+
+const integrationTests = readdirSync('test/integration')
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => path.join('test/integration', f));
+
+const allTargets = {
+  extension: {
+    ...base,
+    entryPoints: ['src/extension/extension.ts'],
+    outfile: 'dist/extension.js',
+    platform: 'node',
+    format: 'cjs',
+    external: ['vscode'],
+  },
+  webview: {
+    ...base,
+    entryPoints: { viewer: 'src/webview/viewer/main.ts' },
+    outdir: 'dist/webview',
+    platform: 'browser',
+    format: 'iife',
+  },
+  worker: {
+    ...base,
+    entryPoints: ['src/worker/worker.ts'],
+    outfile: 'dist/worker.js',
+    platform: 'browser',
+    format: 'iife',
+  },
+  cli: {
+    ...base,
+    entryPoints: ['src/cli/main.ts'],
+    outfile: 'dist/cli.js',
+    platform: 'node',
+    format: 'cjs',
+    banner: { js: '#!/usr/bin/env node' },
+    define: { SUPERPOSITION_LAB_VERSION: JSON.stringify(pkg.version) },
+  },
+  tests: {
+    ...base,
+    minify: false,
+    sourcemap: 'inline',
+    entryPoints: integrationTests,
+    outdir: 'out/integration',
+    platform: 'node',
+    format: 'cjs',
+    // mocha and vscode come from the extension host at run time.
+    external: ['vscode', 'mocha'],
+  },
+};
+
+const targets = Object.fromEntries(Object.entries(allTargets).filter(([name]) => !only || only.includes(name)));
+if (only && Object.keys(targets).length !== only.length) {
+  throw new Error(`--only: unknown target in ${only.join(',')}; known: ${Object.keys(allTargets).join(', ')}`);
+}
+
+function checkImports(name, metafile) {
+  const inputs = Object.keys(metafile.inputs);
+  for (const pattern of forbidden[name] ?? []) {
+    const offender = inputs.find((i) => pattern.test(i));
+    if (offender) {
+      throw new Error(`${name} bundle must not contain ${pattern} (found ${offender}). See CONTRIBUTING.md, "Who may import what".`);
+    }
+  }
+}
+
+function report(name, metafile) {
+  const out = Object.entries(metafile.outputs).filter(([f]) => !f.endsWith('.map'));
+  const size = out.reduce((s, [, o]) => s + o.bytes, 0);
+  console.log(`  ${name.padEnd(10)} ${(size / 1024).toFixed(0).padStart(6)} KiB  ${out.map(([f]) => f).join(', ')}`);
+}
+
+/** Prints the [watch] lines that the $esbuild-watch problem matcher looks for. */
+const watchPlugin = (name) => ({
+  name: 'watch-status',
+  setup(build) {
+    build.onStart(() => console.log(`[watch] build started (${name})`));
+    build.onEnd((result) => {
+      for (const e of result.errors) console.error(`✘ [ERROR] ${e.text}\n    ${e.location?.file}:${e.location?.line}:${e.location?.column}:`);
+      if (result.metafile) {
+        try {
+          checkImports(name, result.metafile);
+        } catch (err) {
+          console.error(`✘ [ERROR] ${err.message}`);
+        }
+      }
+      console.log(`[watch] build finished (${name})`);
+    });
+  },
+});
+
+mkdirSync('dist', { recursive: true });
+if (watch) {
+  for (const [name, options] of Object.entries(targets)) {
+    const ctx = await esbuild.context({ ...options, plugins: [watchPlugin(name)] });
+    await ctx.watch();
+  }
+} else {
+  console.log(`esbuild${production ? ' (production)' : ''}:`);
+  const results = await Promise.all(
+    Object.entries(targets).map(async ([name, options]) => [name, await esbuild.build(options)]),
+  );
+  for (const [name, result] of results) {
+    checkImports(name, result.metafile);
+    report(name, result.metafile);
+  }
+}

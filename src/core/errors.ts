@@ -1,0 +1,152 @@
+// The one domain error of the project. Every failure the core can foresee is a CoreError with a
+// stable code (for programs: exit statuses, UI actions, tests) and one sentence that names the
+// file and what is wrong (for people). Message wording lives in `messages` below so it stays
+// consistent and testable.
+
+export type ErrorCode =
+  // Safetensors file structure (see src/core/safetensors/header.ts for the rules).
+  | 'safetensors/too-small'
+  | 'safetensors/header-too-large'
+  | 'safetensors/header-truncated'
+  | 'safetensors/header-start'
+  | 'safetensors/header-utf8'
+  | 'safetensors/header-json'
+  | 'safetensors/header-not-object'
+  | 'safetensors/duplicate-name'
+  | 'safetensors/metadata'
+  | 'safetensors/entry'
+  | 'safetensors/dtype'
+  | 'safetensors/shape'
+  | 'safetensors/offsets'
+  | 'safetensors/overflow'
+  | 'safetensors/size-mismatch'
+  | 'safetensors/gap'
+  | 'safetensors/overlap'
+  | 'safetensors/out-of-bounds'
+  | 'safetensors/data-length'
+  | 'safetensors/not-decodable'
+  | 'safetensors/tensor-not-found'
+  | 'safetensors/io'
+  | 'safetensors/changed'
+  // Sharded checkpoints (`model.safetensors.index.json`, a Hugging Face convention).
+  | 'index/json'
+  | 'index/schema'
+  | 'index/path'
+  | 'index/missing-shard'
+  | 'index/mismatch'
+  | 'index/duplicate'
+  // Files the host refuses to read.
+  | 'file/too-large'
+  | 'file/not-found'
+  // Jobs and plumbing.
+  | 'job/cancelled'
+  | 'usage'
+  | 'internal';
+
+export class CoreError extends Error {
+  override readonly name = 'CoreError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly detail?: string,
+  ) {
+    super(message);
+  }
+}
+
+export function isCoreError(e: unknown): e is CoreError {
+  return e instanceof CoreError;
+}
+
+/** An error that survives structured clone and JSON: what crosses every boundary. */
+export interface WireError {
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly detail?: string;
+}
+
+/** Anything thrown → a WireError. Unknown errors become `internal`, with the stack as detail. */
+export function toWireError(e: unknown): WireError {
+  if (isCoreError(e)) {
+    return e.detail === undefined
+      ? { code: e.code, message: e.message }
+      : { code: e.code, message: e.message, detail: e.detail };
+  }
+  if (e instanceof Error) {
+    return { code: 'internal', message: `Internal error: ${e.message}`, detail: e.stack ?? String(e) };
+  }
+  return { code: 'internal', message: `Internal error: ${String(e)}` };
+}
+
+/** True for codes that mean "the input is bad" (CLI exit status 2) rather than a bug. */
+export function isInputError(code: ErrorCode): boolean {
+  return (
+    code.startsWith('safetensors/') ||
+    code.startsWith('index/') ||
+    code.startsWith('file/')
+  );
+}
+
+const plural = (n: number, one: string, many = `${one}s`): string =>
+  `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+
+/** One function per message, each a full sentence naming the file. */
+export const messages = {
+  tooSmall: (file: string, size: number) =>
+    `${file} is not a safetensors file: it is ${plural(size, 'byte')} long, shorter than the 8-byte header length.`,
+  headerTooLarge: (file: string, length: bigint, max: number) =>
+    `${file} declares a ${length.toLocaleString('en-US')}-byte header, over the ${max.toLocaleString('en-US')}-byte limit; the file is probably not safetensors or is corrupt.`,
+  headerTruncated: (file: string, length: number, size: number) =>
+    `${file} is truncated: its header claims ${plural(length, 'byte')} but the file has only ${plural(Math.max(0, size - 8), 'byte')} after the length field.`,
+  headerStart: (file: string, got: string) =>
+    `${file} is not a safetensors file: the header should start with "{" but starts with ${got}.`,
+  headerUtf8: (file: string) => `${file} has a header that is not valid UTF-8 text.`,
+  headerJson: (file: string, reason: string) =>
+    `${file} has a header that is not valid JSON (${reason}).`,
+  headerNotObject: (file: string) =>
+    `${file} has a header that is valid JSON but not an object of tensors.`,
+  duplicateName: (file: string, name: string) =>
+    `${file} lists the tensor "${name}" more than once in its header.`,
+  metadata: (file: string, reason: string) =>
+    `${file} has an invalid __metadata__ entry: ${reason}.`,
+  entry: (file: string, name: string, reason: string) =>
+    `${file}: tensor "${name}" ${reason}.`,
+  dtype: (file: string, name: string, dtype: string) =>
+    `${file}: tensor "${name}" has unknown dtype ${JSON.stringify(dtype)}.`,
+  shape: (file: string, name: string, reason: string) =>
+    `${file}: tensor "${name}" has an invalid shape: ${reason}.`,
+  offsets: (file: string, name: string, reason: string) =>
+    `${file}: tensor "${name}" has invalid data_offsets: ${reason}.`,
+  overflow: (file: string, name: string) =>
+    `${file}: tensor "${name}" is too large to address (its shape overflows the byte size).`,
+  sizeMismatch: (file: string, name: string, expected: number, got: number) =>
+    `${file}: tensor "${name}" needs ${plural(expected, 'byte')} for its dtype and shape but its offsets span ${plural(got, 'byte')}.`,
+  gap: (file: string, name: string, at: number, begin: number) =>
+    `${file}: the data section has a gap: tensor "${name}" starts at byte ${begin.toLocaleString('en-US')} of the data but the previous tensor ends at ${at.toLocaleString('en-US')}.`,
+  overlap: (file: string, a: string, b: string) =>
+    `${file}: tensors "${a}" and "${b}" overlap in the data section.`,
+  outOfBounds: (file: string, name: string, end: number, dataLength: number) =>
+    `${file} is truncated or lies about its layout: tensor "${name}" ends at data byte ${end.toLocaleString('en-US')} but the data section has only ${plural(dataLength, 'byte')}.`,
+  dataLength: (file: string, used: number, dataLength: number) =>
+    `${file}: the tensors cover ${plural(used, 'byte')} of a ${plural(dataLength, 'byte')} data section; the rest is unaccounted for.`,
+  notDecodable: (file: string, name: string, dtype: string, why: string) =>
+    `${file}: tensor "${name}" has dtype ${dtype}, which cannot be decoded to numbers here (${why}).`,
+  tensorNotFound: (file: string, name: string) => `${file} has no tensor named "${name}".`,
+  io: (file: string, reason: string) => `Could not read ${file}: ${reason}.`,
+  changed: (file: string) =>
+    `${file} changed on disk since it was opened; reopen it to see the new contents.`,
+  indexJson: (file: string, reason: string) =>
+    `${file} is not a valid sharded-checkpoint index: ${reason}.`,
+  indexPath: (file: string, shard: string) =>
+    `${file} refers to the shard ${JSON.stringify(shard)}, which is not a plain file name next to the index.`,
+  missingShard: (file: string, shard: string, tensors: number) =>
+    `${file} needs the shard ${shard} (${plural(tensors, 'tensor')}), which is missing.`,
+  indexMismatch: (file: string, name: string, shard: string) =>
+    `${file} says tensor "${name}" is in ${shard}, but that shard's header does not list it.`,
+  indexDuplicate: (file: string, name: string, a: string, b: string) =>
+    `${file}: tensor "${name}" is stored in two shards, ${a} and ${b}.`,
+  fileTooLarge: (file: string, size: number, maxMB: number) =>
+    `${file} is ${Math.round(size / 1e6).toLocaleString('en-US')} MB; files on this file system must be read whole and the limit is ${maxMB} MB (setting superpositionLab.maxWholeFileReadMB).`,
+  notFound: (file: string) => `${file} does not exist.`,
+  cancelled: () => 'Cancelled.',
+} as const;
