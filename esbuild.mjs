@@ -4,6 +4,7 @@
 //   worker     src/worker/worker.ts       → dist/worker.js         browser, iife, self-contained (TF.js inside)
 //   cli        src/cli/main.ts            → dist/cli.js            node, cjs, shebang
 //   tests      test/integration/*.ts      → out/integration/*.js   node, cjs (mocha suite run inside VS Code)
+//   testPages  test/browser/*Page.ts      → out/browser/*.js       browser, iife (pages for the browser tests)
 // Flags: --watch (rebuild on change), --production (minify, no source maps), --only=a,b (some targets).
 // After each build the metafile is checked: TF.js must not leak into the extension or webview
 // bundles (they would bloat and the extension host has no GPU), and Vega must not leak into the worker.
@@ -13,7 +14,10 @@ import * as path from 'node:path';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
-const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const only = process.argv
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 
 const base = {
@@ -30,6 +34,7 @@ const forbidden = {
   extension: [/node_modules[\\/]@tensorflow/, /node_modules[\\/]vega/],
   webview: [/node_modules[\\/]@tensorflow/],
   worker: [/node_modules[\\/]vega/],
+  testPages: [/node_modules[\\/]vega/],
   cli: [/node_modules[\\/]vega/, /node_modules[\\/]@tensorflow[\\/]tfjs-backend-web/],
 };
 
@@ -69,6 +74,15 @@ const allTargets = {
     banner: { js: '#!/usr/bin/env node' },
     define: { SUPERPOSITION_LAB_VERSION: JSON.stringify(pkg.version) },
   },
+  // Test-only page scripts for the browser layer (test/browser).
+  testPages: {
+    ...base,
+    minify: false,
+    entryPoints: ['test/browser/workerPage.ts'],
+    outdir: 'out/browser',
+    platform: 'browser',
+    format: 'iife',
+  },
   tests: {
     ...base,
     minify: false,
@@ -92,7 +106,9 @@ function checkImports(name, metafile) {
   for (const pattern of forbidden[name] ?? []) {
     const offender = inputs.find((i) => pattern.test(i));
     if (offender) {
-      throw new Error(`${name} bundle must not contain ${pattern} (found ${offender}). See CONTRIBUTING.md, "Who may import what".`);
+      throw new Error(
+        `${name} bundle must not contain ${pattern} (found ${offender}). See CONTRIBUTING.md, "Who may import what".`,
+      );
     }
   }
 }
@@ -109,7 +125,9 @@ const watchPlugin = (name) => ({
   setup(build) {
     build.onStart(() => console.log(`[watch] build started (${name})`));
     build.onEnd((result) => {
-      for (const e of result.errors) console.error(`✘ [ERROR] ${e.text}\n    ${e.location?.file}:${e.location?.line}:${e.location?.column}:`);
+      for (const e of result.errors) {
+        console.error(`✘ [ERROR] ${e.text}\n    ${e.location?.file}:${e.location?.line}:${e.location?.column}:`);
+      }
       if (result.metafile) {
         try {
           checkImports(name, result.metafile);

@@ -68,7 +68,9 @@ async function main(argv: readonly string[]): Promise<number> {
       case 'stats': {
         if (rest.length !== 2) throw new UsageError('stats takes a file and a tensor name');
         const bins = values.bins === undefined ? 64 : Number(values.bins);
-        if (!Number.isInteger(bins) || bins < 1 || bins > 10000) throw new UsageError(`--bins must be an integer from 1 to 10000, got ${values.bins}`);
+        if (!Number.isInteger(bins) || bins < 1 || bins > 10000) {
+          throw new UsageError(`--bins must be an integer from 1 to 10000, got ${values.bins}`);
+        }
         await runStats(rest[0]!, rest[1]!, { json, bins, isCancelled: () => cancelled }, write);
         return EXIT.ok;
       }

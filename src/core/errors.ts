@@ -80,11 +80,7 @@ export function toWireError(e: unknown): WireError {
 
 /** True for codes that mean "the input is bad" (CLI exit status 2) rather than a bug. */
 export function isInputError(code: ErrorCode): boolean {
-  return (
-    code.startsWith('safetensors/') ||
-    code.startsWith('index/') ||
-    code.startsWith('file/')
-  );
+  return code.startsWith('safetensors/') || code.startsWith('index/') || code.startsWith('file/');
 }
 
 const plural = (n: number, one: string, many = `${one}s`): string =>
@@ -101,20 +97,14 @@ export const messages = {
   headerStart: (file: string, got: string) =>
     `${file} is not a safetensors file: the header should start with "{" but starts with ${got}.`,
   headerUtf8: (file: string) => `${file} has a header that is not valid UTF-8 text.`,
-  headerJson: (file: string, reason: string) =>
-    `${file} has a header that is not valid JSON (${reason}).`,
-  headerNotObject: (file: string) =>
-    `${file} has a header that is valid JSON but not an object of tensors.`,
-  duplicateName: (file: string, name: string) =>
-    `${file} lists the tensor "${name}" more than once in its header.`,
-  metadata: (file: string, reason: string) =>
-    `${file} has an invalid __metadata__ entry: ${reason}.`,
-  entry: (file: string, name: string, reason: string) =>
-    `${file}: tensor "${name}" ${reason}.`,
+  headerJson: (file: string, reason: string) => `${file} has a header that is not valid JSON (${reason}).`,
+  headerNotObject: (file: string) => `${file} has a header that is valid JSON but not an object of tensors.`,
+  duplicateName: (file: string, name: string) => `${file} lists the tensor "${name}" more than once in its header.`,
+  metadata: (file: string, reason: string) => `${file} has an invalid __metadata__ entry: ${reason}.`,
+  entry: (file: string, name: string, reason: string) => `${file}: tensor "${name}" ${reason}.`,
   dtype: (file: string, name: string, dtype: string) =>
     `${file}: tensor "${name}" has unknown dtype ${JSON.stringify(dtype)}.`,
-  shape: (file: string, name: string, reason: string) =>
-    `${file}: tensor "${name}" has an invalid shape: ${reason}.`,
+  shape: (file: string, name: string, reason: string) => `${file}: tensor "${name}" has an invalid shape: ${reason}.`,
   offsets: (file: string, name: string, reason: string) =>
     `${file}: tensor "${name}" has invalid data_offsets: ${reason}.`,
   overflow: (file: string, name: string) =>
@@ -123,8 +113,7 @@ export const messages = {
     `${file}: tensor "${name}" needs ${plural(expected, 'byte')} for its dtype and shape but its offsets span ${plural(got, 'byte')}.`,
   gap: (file: string, name: string, at: number, begin: number) =>
     `${file}: the data section has a gap: tensor "${name}" starts at byte ${begin.toLocaleString('en-US')} of the data but the previous tensor ends at ${at.toLocaleString('en-US')}.`,
-  overlap: (file: string, a: string, b: string) =>
-    `${file}: tensors "${a}" and "${b}" overlap in the data section.`,
+  overlap: (file: string, a: string, b: string) => `${file}: tensors "${a}" and "${b}" overlap in the data section.`,
   outOfBounds: (file: string, name: string, end: number, dataLength: number) =>
     `${file} is truncated or lies about its layout: tensor "${name}" ends at data byte ${end.toLocaleString('en-US')} but the data section has only ${plural(dataLength, 'byte')}.`,
   dataLength: (file: string, used: number, dataLength: number) =>
@@ -133,10 +122,8 @@ export const messages = {
     `${file}: tensor "${name}" has dtype ${dtype}, which cannot be decoded to numbers here (${why}).`,
   tensorNotFound: (file: string, name: string) => `${file} has no tensor named "${name}".`,
   io: (file: string, reason: string) => `Could not read ${file}: ${reason}.`,
-  changed: (file: string) =>
-    `${file} changed on disk since it was opened; reopen it to see the new contents.`,
-  indexJson: (file: string, reason: string) =>
-    `${file} is not a valid sharded-checkpoint index: ${reason}.`,
+  changed: (file: string) => `${file} changed on disk since it was opened; reopen it to see the new contents.`,
+  indexJson: (file: string, reason: string) => `${file} is not a valid sharded-checkpoint index: ${reason}.`,
   indexPath: (file: string, shard: string) =>
     `${file} refers to the shard ${JSON.stringify(shard)}, which is not a plain file name next to the index.`,
   missingShard: (file: string, shard: string, tensors: number) =>

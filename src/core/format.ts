@@ -37,8 +37,9 @@ export function formatInteger(n: number): string {
   return n.toLocaleString('en-US');
 }
 
+/** [512, 64]; a scalar (no dimensions) says so. */
 export function formatShape(shape: readonly number[]): string {
-  return `[${shape.join(', ')}]`;
+  return shape.length === 0 ? '[] (scalar)' : `[${shape.join(', ')}]`;
 }
 
 /** A statistic for display: 4 significant digits, exponent form for very large or small values. */

@@ -1,7 +1,10 @@
 // The few cross-runtime globals the core may use. They exist in every runtime we ship to
 // (Node >= 11, browsers, web workers), but lib "ES2022" alone does not declare them.
 
-interface TextDecoderOptions { fatal?: boolean; ignoreBOM?: boolean }
+interface TextDecoderOptions {
+  fatal?: boolean;
+  ignoreBOM?: boolean;
+}
 declare class TextDecoder {
   constructor(label?: string, options?: TextDecoderOptions);
   decode(input?: ArrayBufferView | ArrayBuffer): string;
@@ -9,3 +12,6 @@ declare class TextDecoder {
 declare class TextEncoder {
   encode(input?: string): Uint8Array;
 }
+
+/** High-resolution time, available in every runtime we ship to. */
+declare const performance: { now(): number };

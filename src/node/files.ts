@@ -62,7 +62,10 @@ export function nodeCheckpointFiles(displayName: (filePath: string) => string = 
       try {
         const s = await stat(p);
         if (s.size > MAX_INDEX_BYTES) {
-          throw new CoreError('index/json', messages.indexJson(displayName(p), `it is ${s.size.toLocaleString('en-US')} bytes, too large for an index`));
+          throw new CoreError(
+            'index/json',
+            messages.indexJson(displayName(p), `it is ${s.size.toLocaleString('en-US')} bytes, too large for an index`),
+          );
         }
         return await readFile(p, 'utf8');
       } catch (e) {

@@ -1,6 +1,6 @@
 // The real CLI bundle (dist/cli.js, built by test/globalSetup.ts), run as a child process.
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encodeSafetensors, float32Bytes } from '../../src/core/safetensors/write';
@@ -31,7 +31,14 @@ describe('superposition-lab list', () => {
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.tensors).toEqual([
-      { name: 'tok_embeddings.weight', dtype: 'F32', shape: [512, 64], parameters: 32768, bytes: 131072, shard: STORIES },
+      {
+        name: 'tok_embeddings.weight',
+        dtype: 'F32',
+        shape: [512, 64],
+        parameters: 32768,
+        bytes: 131072,
+        shard: STORIES,
+      },
     ]);
     expect(typeof out.metadata).toBe('object');
     expect(Object.keys(out.metadata).length).toBeGreaterThan(0);
@@ -43,14 +50,25 @@ describe('superposition-lab list', () => {
     writeFileSync(file, smallModelFile());
     const r = cli('list', file);
     expect(r.code).toBe(0);
-    const names = r.stdout.split('\n').slice(1, 8).map((l) => l.split(/\s+/)[0]);
-    expect(names).toEqual(['embed.weight', 'empty', 'layers.0.w', 'layers.2.w', 'layers.10.w', 'lm_head.weight', 'scalar']);
+    const names = r.stdout
+      .split('\n')
+      .slice(1, 8)
+      .map((l) => l.split(/\s+/)[0]);
+    expect(names).toEqual([
+      'embed.weight',
+      'empty',
+      'layers.0.w',
+      'layers.2.w',
+      'layers.10.w',
+      'lm_head.weight',
+      'scalar',
+    ]);
     expect(r.stdout).toContain('metadata:\n  format: pt\n  note: test model');
   });
 
   it('lists a sharded model from its index with a shard column', () => {
     const d = path.join(tmp.dir, 'sharded');
-    require('node:fs').mkdirSync(d);
+    mkdirSync(d);
     const { indexPath, shards } = writeShardedModel(d);
     const r = cli('list', indexPath, '--json');
     expect(r.code, r.stderr).toBe(0);
@@ -58,15 +76,28 @@ describe('superposition-lab list', () => {
     expect(out.tensors.find((t: { name: string }) => t.name === 'lm_head.weight').shard).toBe(shards[2]);
     expect(out.shards).toHaveLength(3);
     const text = cli('list', path.join(d, shards[0]!));
-    expect(text.stdout).toMatch(/^note: .* is shard 1 of 3 of .*model\.safetensors\.index\.json; showing the whole model\.$/m);
+    expect(text.stdout).toMatch(
+      /^note: .* is shard 1 of 3 of .*model\.safetensors\.index\.json; showing the whole model\.$/m,
+    );
     expect(text.stdout).toContain('5 tensors');
     expect(text.stdout).toContain('in 3 shards');
   });
 
   it('exits 2 with one clear line on stderr for hostile files', () => {
     const cases: [string, Uint8Array | string, RegExp][] = [
-      ['not-safetensors.safetensors', 'hello, this is a text file with enough bytes', /header-too-large|declares a .*-byte header/],
-      ['truncated.safetensors', encodeSafetensors([{ name: 'w', dtype: 'F32', shape: [8], data: float32Bytes(new Array(8).fill(1)) }]).subarray(0, 60), /truncated/],
+      [
+        'not-safetensors.safetensors',
+        'hello, this is a text file with enough bytes',
+        /header-too-large|declares a .*-byte header/,
+      ],
+      [
+        'truncated.safetensors',
+        encodeSafetensors([{ name: 'w', dtype: 'F32', shape: [8], data: float32Bytes(new Array(8).fill(1)) }]).subarray(
+          0,
+          60,
+        ),
+        /truncated/,
+      ],
       ['tiny.safetensors', new Uint8Array(3), /shorter than the 8-byte header length/],
     ];
     for (const [name, content, pattern] of cases) {
@@ -87,7 +118,9 @@ describe('superposition-lab list', () => {
   it('exits 2 for a missing file, with --json printing the error object', () => {
     const r = cli('list', path.join(tmp.dir, 'missing.safetensors'), '--json');
     expect(r.code).toBe(2);
-    expect(JSON.parse(r.stdout)).toEqual({ error: { code: 'file/not-found', message: expect.stringContaining('does not exist') } });
+    expect(JSON.parse(r.stdout)).toEqual({
+      error: { code: 'file/not-found', message: expect.stringContaining('does not exist') },
+    });
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
   });
 
@@ -101,7 +134,10 @@ describe('superposition-lab list', () => {
   });
 
   it('prints help and version', () => {
-    expect(cli('--help')).toMatchObject({ code: 0, stdout: expect.stringContaining('superposition-lab list <file.safetensors') });
+    expect(cli('--help')).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining('superposition-lab list <file.safetensors'),
+    });
     expect(cli('--version').stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 });

@@ -54,7 +54,9 @@ describe('sharded checkpoints', () => {
     const { shards } = writeShardedModel(d);
     const opened = await openCheckpoint(files, path.join(d, shards[1]!));
     expect(opened.model.tensors).toHaveLength(5);
-    expect(opened.notes[0]).toBe(`${shards[1]} is shard 2 of 3 of model.safetensors.index.json; showing the whole model.`);
+    expect(opened.notes[0]).toBe(
+      `${shards[1]} is shard 2 of 3 of model.safetensors.index.json; showing the whole model.`,
+    );
     const alone = await openCheckpoint(files, path.join(d, shards[1]!), { discoverIndex: false });
     expect(alone.model.tensors.map((t) => t.name)).toEqual(['model.layers.1.w', 'model.layers.2.w']);
   });
@@ -89,10 +91,13 @@ describe('sharded checkpoints', () => {
   it('rejects a tensor stored in two shards', async () => {
     const d = dir();
     const { indexPath, shards } = writeShardedModel(d);
-    writeFileSync(path.join(d, shards[2]!), encodeSafetensors([
-      { name: 'lm_head.weight', dtype: 'F32', shape: [1], data: float32Bytes([0]) },
-      { name: 'model.layers.0.w', dtype: 'F32', shape: [1], data: float32Bytes([0]) },
-    ]));
+    writeFileSync(
+      path.join(d, shards[2]!),
+      encodeSafetensors([
+        { name: 'lm_head.weight', dtype: 'F32', shape: [1], data: float32Bytes([0]) },
+        { name: 'model.layers.0.w', dtype: 'F32', shape: [1], data: float32Bytes([0]) },
+      ]),
+    );
     const e = await openError(indexPath);
     expect(e.code).toBe('index/duplicate');
     expect(e.message).toContain('"model.layers.0.w" is stored in two shards');
@@ -110,7 +115,13 @@ describe('sharded checkpoints', () => {
   it('rejects index files that are not JSON or have no weight map', async () => {
     const d = dir();
     const p = path.join(d, 'model.safetensors.index.json');
-    for (const [text, code] of [['not json', 'index/json'], ['[1]', 'index/json'], ['{"metadata":{}}', 'index/schema'], ['{"weight_map":{}}', 'index/schema'], ['{"weight_map":{"w":3}}', 'index/schema']] as const) {
+    for (const [text, code] of [
+      ['not json', 'index/json'],
+      ['[1]', 'index/json'],
+      ['{"metadata":{}}', 'index/schema'],
+      ['{"weight_map":{}}', 'index/schema'],
+      ['{"weight_map":{"w":3}}', 'index/schema'],
+    ] as const) {
       writeFileSync(p, text);
       expect((await openError(p)).code, text).toBe(code);
     }

@@ -27,7 +27,12 @@ export function listingJson(opened: OpenedCheckpoint): unknown {
       shard: model.shards[t.shard]!.file,
     })),
     metadata: model.metadata,
-    shards: model.shards.map((s) => ({ file: s.file, bytes: s.size, headerBytes: s.headerLength, tensors: s.tensorCount })),
+    shards: model.shards.map((s) => ({
+      file: s.file,
+      bytes: s.size,
+      headerBytes: s.headerLength,
+      tensors: s.tensorCount,
+    })),
     totals: modelTotals(model.tensors),
     warnings: model.warnings,
     notes: opened.notes,

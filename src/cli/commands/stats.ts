@@ -29,11 +29,18 @@ export function statsText(s: TensorStats): string {
   return rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n');
 }
 
-export async function runStats(file: string, tensorName: string, options: StatsOptions, write: (s: string) => void): Promise<void> {
+export async function runStats(
+  file: string,
+  tensorName: string,
+  options: StatsOptions,
+  write: (s: string) => void,
+): Promise<void> {
   const files = nodeCheckpointFiles();
   const opened = await openCheckpoint(files, file);
   const tensor = opened.model.tensors.find((t) => t.name === tensorName);
-  if (tensor === undefined) throw new CoreError('safetensors/tensor-not-found', messages.tensorNotFound(opened.model.source, tensorName));
+  if (tensor === undefined) {
+    throw new CoreError('safetensors/tensor-not-found', messages.tensorNotFound(opened.model.source, tensorName));
+  }
   const shardPath = opened.shardPaths[tensor.shard]!;
   const reader = await openNodeReader(shardPath, files.displayName(shardPath));
   if (reader === null) throw new CoreError('file/not-found', messages.notFound(shardPath));

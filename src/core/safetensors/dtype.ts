@@ -34,8 +34,7 @@ export interface DtypeInfo {
   readonly notDecodableBecause: string | null;
 }
 
-const PACKED =
-  'packed sub-byte floats; the format does not fix the order of elements within a byte';
+const PACKED = 'packed sub-byte floats; the format does not fix the order of elements within a byte';
 
 export const DTYPE_INFO: Readonly<Record<Dtype, DtypeInfo>> = {
   BOOL: { bits: 8, notDecodableBecause: null },

@@ -48,8 +48,7 @@ export interface SafetensorsHeader {
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-const isCount = (v: unknown): v is number =>
-  typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
 /**
  * The first key of the top-level object that occurs twice, if any. Only called on text that
@@ -88,12 +87,17 @@ export function findDuplicateTopLevelKey(text: string): string | undefined {
 
 function parseMetadata(file: string, value: unknown): Record<string, string> | null {
   if (value === null) return null;
-  if (!isPlainObject(value)) throw new CoreError('safetensors/metadata', messages.metadata(file, 'it must be an object of strings'));
+  if (!isPlainObject(value)) {
+    throw new CoreError('safetensors/metadata', messages.metadata(file, 'it must be an object of strings'));
+  }
   // A null prototype, so a key named "__proto__" is stored as data, not as a prototype.
   const out = Object.create(null) as Record<string, string>;
   for (const [k, v] of Object.entries(value)) {
     if (typeof v !== 'string') {
-      throw new CoreError('safetensors/metadata', messages.metadata(file, `the value of "${k}" is ${JSON.stringify(v)?.slice(0, 40) ?? typeof v}, not a string`));
+      throw new CoreError(
+        'safetensors/metadata',
+        messages.metadata(file, `the value of "${k}" is ${JSON.stringify(v)?.slice(0, 40) ?? typeof v}, not a string`),
+      );
     }
     out[k] = v;
   }
@@ -102,18 +106,35 @@ function parseMetadata(file: string, value: unknown): Record<string, string> | n
 
 function parseEntry(file: string, name: string, value: unknown): TensorEntry {
   if (!isPlainObject(value)) {
-    throw new CoreError('safetensors/entry', messages.entry(file, name, 'is not an object with dtype, shape and data_offsets'));
+    throw new CoreError(
+      'safetensors/entry',
+      messages.entry(file, name, 'is not an object with dtype, shape and data_offsets'),
+    );
   }
   const { dtype, shape, data_offsets: offsets } = value;
   if (dtype === undefined) throw new CoreError('safetensors/entry', messages.entry(file, name, 'has no dtype'));
   if (!isDtype(dtype)) throw new CoreError('safetensors/dtype', messages.dtype(file, name, String(dtype)));
-  if (!Array.isArray(shape)) throw new CoreError('safetensors/shape', messages.shape(file, name, 'it is not a list of sizes'));
-  if (shape.length > MAX_RANK) throw new CoreError('safetensors/shape', messages.shape(file, name, `${shape.length} dimensions, more than ${MAX_RANK}`));
+  if (!Array.isArray(shape)) {
+    throw new CoreError('safetensors/shape', messages.shape(file, name, 'it is not a list of sizes'));
+  }
+  if (shape.length > MAX_RANK) {
+    throw new CoreError(
+      'safetensors/shape',
+      messages.shape(file, name, `${shape.length} dimensions, more than ${MAX_RANK}`),
+    );
+  }
   let numel = 1;
   for (const dim of shape) {
-    if (!isCount(dim)) throw new CoreError('safetensors/shape', messages.shape(file, name, `${JSON.stringify(dim)} is not a non-negative integer`));
+    if (!isCount(dim)) {
+      throw new CoreError(
+        'safetensors/shape',
+        messages.shape(file, name, `${JSON.stringify(dim)} is not a non-negative integer`),
+      );
+    }
     // numel * dim must stay a safe integer; dim = 0 is always safe.
-    if (dim > 0 && numel > Number.MAX_SAFE_INTEGER / dim) throw new CoreError('safetensors/overflow', messages.overflow(file, name));
+    if (dim > 0 && numel > Number.MAX_SAFE_INTEGER / dim) {
+      throw new CoreError('safetensors/overflow', messages.overflow(file, name));
+    }
     numel *= dim;
   }
   if (!Array.isArray(offsets) || offsets.length !== 2) {
@@ -121,14 +142,24 @@ function parseEntry(file: string, name: string, value: unknown): TensorEntry {
   }
   const [begin, end] = offsets as [unknown, unknown];
   if (!isCount(begin) || !isCount(end)) {
-    throw new CoreError('safetensors/offsets', messages.offsets(file, name, `${JSON.stringify(offsets)} are not non-negative integers`));
+    throw new CoreError(
+      'safetensors/offsets',
+      messages.offsets(file, name, `${JSON.stringify(offsets)} are not non-negative integers`),
+    );
   }
-  if (end < begin) throw new CoreError('safetensors/offsets', messages.offsets(file, name, `end ${end} is before begin ${begin}`));
+  if (end < begin) {
+    throw new CoreError('safetensors/offsets', messages.offsets(file, name, `end ${end} is before begin ${begin}`));
+  }
   const bits = DTYPE_INFO[dtype].bits;
-  if (numel > Number.MAX_SAFE_INTEGER / bits) throw new CoreError('safetensors/overflow', messages.overflow(file, name));
+  if (numel > Number.MAX_SAFE_INTEGER / bits) {
+    throw new CoreError('safetensors/overflow', messages.overflow(file, name));
+  }
   const totalBits = numel * bits;
   if (totalBits % 8 !== 0) {
-    throw new CoreError('safetensors/shape', messages.shape(file, name, `${numel} elements of ${dtype} is not a whole number of bytes`));
+    throw new CoreError(
+      'safetensors/shape',
+      messages.shape(file, name, `${numel} elements of ${dtype} is not a whole number of bytes`),
+    );
   }
   const byteLength = totalBits / 8;
   if (byteLength !== end - begin) {
@@ -144,12 +175,18 @@ function checkTiling(file: string, tensors: readonly TensorEntry[], dataLength: 
   let previous: TensorEntry | undefined;
   for (const t of sorted) {
     if (t.begin > cursor) throw new CoreError('safetensors/gap', messages.gap(file, t.name, cursor, t.begin));
-    if (t.begin < cursor) throw new CoreError('safetensors/overlap', messages.overlap(file, previous?.name ?? t.name, t.name));
-    if (t.end > dataLength) throw new CoreError('safetensors/out-of-bounds', messages.outOfBounds(file, t.name, t.end, dataLength));
+    if (t.begin < cursor) {
+      throw new CoreError('safetensors/overlap', messages.overlap(file, previous?.name ?? t.name, t.name));
+    }
+    if (t.end > dataLength) {
+      throw new CoreError('safetensors/out-of-bounds', messages.outOfBounds(file, t.name, t.end, dataLength));
+    }
     cursor = t.end;
     previous = t;
   }
-  if (cursor !== dataLength) throw new CoreError('safetensors/data-length', messages.dataLength(file, cursor, dataLength));
+  if (cursor !== dataLength) {
+    throw new CoreError('safetensors/data-length', messages.dataLength(file, cursor, dataLength));
+  }
 }
 
 /**
@@ -171,7 +208,9 @@ export function parseHeaderText(
   }
   if (!isPlainObject(json)) throw new CoreError('safetensors/header-not-object', messages.headerNotObject(fileName));
   const duplicate = findDuplicateTopLevelKey(text);
-  if (duplicate !== undefined) throw new CoreError('safetensors/duplicate-name', messages.duplicateName(fileName, duplicate));
+  if (duplicate !== undefined) {
+    throw new CoreError('safetensors/duplicate-name', messages.duplicateName(fileName, duplicate));
+  }
 
   let metadata: Record<string, string> | null = null;
   const tensors: TensorEntry[] = [];

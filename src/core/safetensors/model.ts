@@ -91,7 +91,10 @@ export function parseShardIndex(text: string, indexName: string): ShardIndex {
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new CoreError('index/json', messages.indexJson(indexName, `it is not JSON (${e instanceof Error ? e.message.slice(0, 120) : String(e)})`));
+    throw new CoreError(
+      'index/json',
+      messages.indexJson(indexName, `it is not JSON (${e instanceof Error ? e.message.slice(0, 120) : String(e)})`),
+    );
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     throw new CoreError('index/json', messages.indexJson(indexName, 'it is not a JSON object'));
@@ -105,7 +108,13 @@ export function parseShardIndex(text: string, indexName: string): ShardIndex {
   const seenShards = new Set<string>();
   for (const [tensor, shard] of Object.entries(weightMapValue)) {
     if (typeof shard !== 'string') {
-      throw new CoreError('index/schema', messages.indexJson(indexName, `"weight_map" maps "${tensor}" to ${JSON.stringify(shard)?.slice(0, 40)}, not a file name`));
+      throw new CoreError(
+        'index/schema',
+        messages.indexJson(
+          indexName,
+          `"weight_map" maps "${tensor}" to ${JSON.stringify(shard)?.slice(0, 40)}, not a file name`,
+        ),
+      );
     }
     if (!isSafeShardPath(shard)) throw new CoreError('index/path', messages.indexPath(indexName, shard));
     weightMap.set(tensor, shard);
@@ -156,7 +165,8 @@ export async function openShardedModel(
   if (missing.length > 0) {
     const first = missing[0]!;
     const count = [...index.weightMap.values()].filter((s) => s === first).length;
-    const more = missing.length > 1 ? ` (and ${missing.length - 1} more shard${missing.length > 2 ? 's' : ''} missing)` : '';
+    const more =
+      missing.length > 1 ? ` (and ${missing.length - 1} more shard${missing.length > 2 ? 's' : ''} missing)` : '';
     throw new CoreError('index/missing-shard', messages.missingShard(indexName, first, count) + more);
   }
   // A shard's own error (bad header, truncated, ...) already names the shard file: let it through.
@@ -168,7 +178,10 @@ export async function openShardedModel(
     for (const t of h.tensors) {
       const other = stored.get(t.name);
       if (other !== undefined) {
-        throw new CoreError('index/duplicate', messages.indexDuplicate(indexName, t.name, index.shardFiles[other.shard]!, index.shardFiles[shard]!));
+        throw new CoreError(
+          'index/duplicate',
+          messages.indexDuplicate(indexName, t.name, index.shardFiles[other.shard]!, index.shardFiles[shard]!),
+        );
       }
       stored.set(t.name, { ...t, shard });
     }
@@ -193,7 +206,9 @@ export async function openShardedModel(
   const declaredTotal = Number(index.metadata['total_size']);
   const actualTotal = tensors.reduce((s, t) => s + (t.end - t.begin), 0);
   if (index.metadata['total_size'] !== undefined && declaredTotal !== actualTotal) {
-    warnings.push(`${indexName} declares total_size ${index.metadata['total_size']} but the tensors hold ${actualTotal.toLocaleString('en-US')} bytes.`);
+    warnings.push(
+      `${indexName} declares total_size ${index.metadata['total_size']} but the tensors hold ${actualTotal.toLocaleString('en-US')} bytes.`,
+    );
   }
   return {
     model: {

@@ -57,7 +57,10 @@ async function openIndex(files: CheckpointFiles, indexPath: string, index: Shard
 }
 
 /** The index next to `shardPath` that lists it, if any. Unreadable candidates are skipped. */
-async function findIndexFor(files: CheckpointFiles, shardPath: string): Promise<{ path: string; index: ShardIndex } | null> {
+async function findIndexFor(
+  files: CheckpointFiles,
+  shardPath: string,
+): Promise<{ path: string; index: ShardIndex } | null> {
   const base = files.baseName(shardPath);
   const siblings = (await files.listSiblings(shardPath)).filter(isIndexPath).sort();
   for (const name of siblings) {
@@ -77,7 +80,11 @@ export interface OpenOptions {
   readonly discoverIndex?: boolean;
 }
 
-export async function openCheckpoint(files: CheckpointFiles, path: string, options: OpenOptions = {}): Promise<OpenedCheckpoint> {
+export async function openCheckpoint(
+  files: CheckpointFiles,
+  path: string,
+  options: OpenOptions = {},
+): Promise<OpenedCheckpoint> {
   if (isIndexPath(path)) return openIndex(files, path, await loadIndex(files, path));
 
   const reader = await files.openReader(path);
@@ -94,7 +101,9 @@ export async function openCheckpoint(files: CheckpointFiles, path: string, optio
     const whole = await openIndex(files, found.path, found.index);
     return {
       ...whole,
-      notes: [`${files.displayName(path)} is shard ${position} of ${found.index.shardFiles.length} of ${indexName}; showing the whole model.`],
+      notes: [
+        `${files.displayName(path)} is shard ${position} of ${found.index.shardFiles.length} of ${indexName}; showing the whole model.`,
+      ],
     };
   } catch (e) {
     // The user asked for this file, which is fine: show it alone and say why.

@@ -36,7 +36,13 @@ export async function readExactly(reader: RangedReader, offset: number, length: 
     throw new CoreError('safetensors/io', messages.io(reader.name, e instanceof Error ? e.message : String(e)));
   }
   if (bytes.length !== length) {
-    throw new CoreError('safetensors/io', messages.io(reader.name, `expected ${length} bytes at offset ${offset}, got ${bytes.length} (did the file shrink?)`));
+    throw new CoreError(
+      'safetensors/io',
+      messages.io(
+        reader.name,
+        `expected ${length} bytes at offset ${offset}, got ${bytes.length} (did the file shrink?)`,
+      ),
+    );
   }
   return bytes;
 }
@@ -58,10 +64,15 @@ export async function readSafetensorsHeader(reader: RangedReader): Promise<Safet
     throw new CoreError('safetensors/header-too-large', messages.headerTooLarge(file, declared, MAX_HEADER_BYTES));
   }
   const n = Number(declared);
-  if (8 + n > reader.size) throw new CoreError('safetensors/header-truncated', messages.headerTruncated(file, n, reader.size));
+  if (8 + n > reader.size) {
+    throw new CoreError('safetensors/header-truncated', messages.headerTruncated(file, n, reader.size));
+  }
   // Sniff before reading more: a non-safetensors file fails here after one small read.
   if (n === 0 || first[8] !== 0x7b /* { */) {
-    throw new CoreError('safetensors/header-start', messages.headerStart(file, describeStart(n === 0 ? undefined : first[8])));
+    throw new CoreError(
+      'safetensors/header-start',
+      messages.headerStart(file, describeStart(n === 0 ? undefined : first[8])),
+    );
   }
   const headerBytes = 8 + n <= first.length ? first.subarray(8, 8 + n) : await readExactly(reader, 8, n);
 
@@ -123,8 +134,23 @@ export async function readTensorFloat32(
   options: ChunkOptions = {},
 ): Promise<Float32Array> {
   const out = new Float32Array(tensor.numel);
-  for await (const chunk of readTensorChunks(reader, header, tensor, options)) out.set(chunk.values, chunk.firstElement);
+  for await (const chunk of readTensorChunks(reader, header, tensor, options)) {
+    out.set(chunk.values, chunk.firstElement);
+  }
   return out;
+}
+
+/** Wraps a reader so every byte it returns is added to `counter.bytes` (for logs and tests). */
+export function countingReader(reader: RangedReader, counter: { bytes: number }): RangedReader {
+  return {
+    name: reader.name,
+    size: reader.size,
+    read: async (offset, length) => {
+      const bytes = await reader.read(offset, length);
+      counter.bytes += bytes.length;
+      return bytes;
+    },
+  };
 }
 
 /** An in-memory RangedReader, for tests and for hosts that must read whole files. */
@@ -134,7 +160,12 @@ export function memoryReader(name: string, bytes: Uint8Array): RangedReader {
     size: bytes.length,
     read: (offset, length) => {
       if (offset < 0 || length < 0 || offset + length > bytes.length) {
-        return Promise.reject(new CoreError('safetensors/io', messages.io(name, `read of ${length} bytes at ${offset} is past the end of the ${bytes.length}-byte file`)));
+        return Promise.reject(
+          new CoreError(
+            'safetensors/io',
+            messages.io(name, `read of ${length} bytes at ${offset} is past the end of the ${bytes.length}-byte file`),
+          ),
+        );
       }
       return Promise.resolve(bytes.subarray(offset, offset + length));
     },

@@ -117,7 +117,9 @@ export async function computeTensorStats(
   // A different size means the file was rewritten since its header was read: offsets are stale.
   if (reader.size !== header.fileSize) throw new CoreError('safetensors/changed', messages.changed(reader.name));
   const bins = options.bins ?? 64;
-  if (!Number.isInteger(bins) || bins < 1) throw new CoreError('usage', `Histogram bins must be a positive integer, got ${bins}.`);
+  if (!Number.isInteger(bins) || bins < 1) {
+    throw new CoreError('usage', `Histogram bins must be a positive integer, got ${bins}.`);
+  }
   const keep = tensor.numel * 4 <= (options.keepInMemoryBytes ?? 64 * 1024 * 1024);
   // Progress weights: reading dominates; an in-memory second pass is nearly free.
   const pass1Share = keep ? 0.95 : 0.5;

@@ -27,12 +27,17 @@ export function encodeSafetensors(
   let offset = 0;
   const names = new Set<string>();
   for (const t of tensors) {
-    if (t.name === '__metadata__' || names.has(t.name)) throw new CoreError('usage', `Cannot write a tensor named "${t.name}" twice or named __metadata__.`);
+    if (t.name === '__metadata__' || names.has(t.name)) {
+      throw new CoreError('usage', `Cannot write a tensor named "${t.name}" twice or named __metadata__.`);
+    }
     names.add(t.name);
     const numel = t.shape.reduce((a, b) => a * b, 1);
     const expected = (numel * DTYPE_INFO[t.dtype].bits) / 8;
     if (expected !== t.data.length) {
-      throw new CoreError('usage', `Tensor "${t.name}" has ${t.data.length} bytes; ${t.dtype} ${JSON.stringify(t.shape)} needs ${expected}.`);
+      throw new CoreError(
+        'usage',
+        `Tensor "${t.name}" has ${t.data.length} bytes; ${t.dtype} ${JSON.stringify(t.shape)} needs ${expected}.`,
+      );
     }
     header[t.name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + t.data.length] };
     offset += t.data.length;

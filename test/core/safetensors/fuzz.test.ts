@@ -28,7 +28,8 @@ function randomHeader(r: Rand): Uint8Array {
   const header: Record<string, unknown> = {};
   const count = int(r, 5);
   let offset = 0;
-  const value = (): unknown => pick(r, [int(r, 10), -int(r, 10), 2 ** 53 + int(r, 9), 1.5, 'x', null, [], {}, [int(r, 4)], true]);
+  const value = (): unknown =>
+    pick(r, [int(r, 10), -int(r, 10), 2 ** 53 + int(r, 9), 1.5, 'x', null, [], {}, [int(r, 4)], true]);
   for (let i = 0; i < count; i++) {
     const shape = Array.from({ length: int(r, 4) }, () => (r() < 0.9 ? int(r, 5) : value()));
     const dtype = r() < 0.85 ? pick(r, DTYPES) : pick(r, ['F8', 'float32', '', 7, null]);
@@ -55,25 +56,37 @@ function mutate(r: Rand, base: Uint8Array): Uint8Array {
       return b;
     case 2: // truncate
       return b.subarray(0, int(r, b.length));
-    case 3: { // append junk
+    case 3: {
+      // append junk
       const out = new Uint8Array(b.length + 1 + int(r, 64));
       out.set(b);
       for (let i = b.length; i < out.length; i++) out[i] = int(r, 256);
       return out;
     }
-    case 4: { // lie in the length field
+    case 4: {
+      // lie in the length field
       const dv = new DataView(b.buffer, b.byteOffset, 8);
-      const lies = [BigInt(int(r, 64)), BigInt(he - hs + int(r, 9) - 4), 2n ** 63n + BigInt(int(r, 1000)), BigInt(int(r, 2 ** 31)), 0n];
+      const lies = [
+        BigInt(int(r, 64)),
+        BigInt(he - hs + int(r, 9) - 4),
+        2n ** 63n + BigInt(int(r, 1000)),
+        BigInt(int(r, 2 ** 31)),
+        0n,
+      ];
       dv.setBigUint64(0, pick(r, lies), true);
       return b;
     }
-    case 5: { // change a digit in the header: offsets and shapes go wrong
+    case 5: {
+      // change a digit in the header: offsets and shapes go wrong
       const digits: number[] = [];
       for (let i = hs; i < he; i++) if (b[i]! >= 0x30 && b[i]! <= 0x39) digits.push(i);
-      if (digits.length > 0) b[pick(r, digits)] = pick(r, [0x30 + int(r, 10), 0x2d /* - */, 0x2e /* . */, 0x65 /* e */]);
+      if (digits.length > 0) {
+        b[pick(r, digits)] = pick(r, [0x30 + int(r, 10), 0x2d /* - */, 0x2e /* . */, 0x65 /* e */]);
+      }
       return b;
     }
-    case 6: { // delete a header byte, keep the declared length
+    case 6: {
+      // delete a header byte, keep the declared length
       const at = hs + int(r, he - hs);
       const out = new Uint8Array(b.length - 1);
       out.set(b.subarray(0, at));
@@ -82,7 +95,8 @@ function mutate(r: Rand, base: Uint8Array): Uint8Array {
     }
     case 7: // a random structured header
       return randomHeader(r);
-    default: { // pure noise
+    default: {
+      // pure noise
       const out = new Uint8Array(int(r, 200));
       for (let i = 0; i < out.length; i++) out[i] = int(r, 256);
       if (out.length >= 9 && r() < 0.5) {
@@ -137,11 +151,16 @@ describe('random mutation of safetensors files', () => {
 
   it('600 corrupted shard indexes each parse or end in a CoreError', () => {
     const r = prng(SEED + 1);
-    const base = JSON.stringify({ metadata: { total_size: 123 }, weight_map: { 'a.weight': 'model-00001-of-00002.safetensors', 'b.weight': 'model-00002-of-00002.safetensors' } });
+    const base = JSON.stringify({
+      metadata: { total_size: 123 },
+      weight_map: { 'a.weight': 'model-00001-of-00002.safetensors', 'b.weight': 'model-00002-of-00002.safetensors' },
+    });
     let errors = 0;
     for (let i = 0; i < 600; i++) {
       const chars = base.split('');
-      for (let k = 1 + int(r, 4); k > 0; k--) chars[int(r, chars.length)] = pick(r, ['"', '{', '}', ':', ',', '.', '/', '\\', '1', 'x', ' ', '[']);
+      for (let k = 1 + int(r, 4); k > 0; k--) {
+        chars[int(r, chars.length)] = pick(r, ['"', '{', '}', ':', ',', '.', '/', '\\', '1', 'x', ' ', '[']);
+      }
       try {
         parseShardIndex(chars.join(''), 'model.safetensors.index.json');
       } catch (e) {

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { readSafetensorsHeader, memoryReader, MAX_HEADER_BYTES, type RangedReader } from '../../../src/core/safetensors/reader';
+import {
+  readSafetensorsHeader,
+  memoryReader,
+  MAX_HEADER_BYTES,
+  type RangedReader,
+} from '../../../src/core/safetensors/reader';
 import { parseHeaderText, findDuplicateTopLevelKey, MAX_RANK } from '../../../src/core/safetensors/header';
 import { CoreError, type ErrorCode } from '../../../src/core/errors';
 import { encodeSafetensors, float32Bytes } from '../../../src/core/safetensors/write';
@@ -27,7 +32,15 @@ async function expectCode(bytes: Uint8Array, code: ErrorCode, messagePart?: stri
 describe('readSafetensorsHeader: valid files', () => {
   it('reads a small model: names, dtypes, shapes, offsets and metadata', async () => {
     const h = await readSafetensorsHeader(memoryReader('m.safetensors', smallModelFile()));
-    expect(h.tensors.map((t) => t.name)).toEqual(['embed.weight', 'layers.0.w', 'layers.10.w', 'layers.2.w', 'lm_head.weight', 'scalar', 'empty']);
+    expect(h.tensors.map((t) => t.name)).toEqual([
+      'embed.weight',
+      'layers.0.w',
+      'layers.10.w',
+      'layers.2.w',
+      'lm_head.weight',
+      'scalar',
+      'empty',
+    ]);
     const scalar = h.tensors.find((t) => t.name === 'scalar')!;
     expect(scalar.shape).toEqual([]);
     expect(scalar.numel).toBe(1);
@@ -39,7 +52,9 @@ describe('readSafetensorsHeader: valid files', () => {
   });
 
   it('accepts a header padded with trailing spaces and no metadata', async () => {
-    const h = await readSafetensorsHeader(memoryReader('p.safetensors', rawFile(JSON.stringify({ a: f32([1], [0, 4]) }) + '      ', float32Bytes([1]))));
+    const h = await readSafetensorsHeader(
+      memoryReader('p.safetensors', rawFile(JSON.stringify({ a: f32([1], [0, 4]) }) + '      ', float32Bytes([1]))),
+    );
     expect(h.metadata).toBeNull();
     expect(h.tensors[0]!.name).toBe('a');
   });
@@ -51,13 +66,20 @@ describe('readSafetensorsHeader: valid files', () => {
   });
 
   it('keeps a metadata key named __proto__ as data', async () => {
-    const h = await readSafetensorsHeader(memoryReader('p.safetensors', rawFile('{"__metadata__":{"__proto__":"x","a":"b"}}')));
+    const h = await readSafetensorsHeader(
+      memoryReader('p.safetensors', rawFile('{"__metadata__":{"__proto__":"x","a":"b"}}')),
+    );
     expect(Object.keys(h.metadata!)).toEqual(['__proto__', 'a']);
     expect(h.metadata!['__proto__']).toBe('x');
   });
 
   it('reads a header longer than the first 64 KiB read with a second read', async () => {
-    const tensors = Array.from({ length: 3000 }, (_, i) => ({ name: `block.${i}.weight`, dtype: 'F32' as const, shape: [1], data: float32Bytes([i]) }));
+    const tensors = Array.from({ length: 3000 }, (_, i) => ({
+      name: `block.${i}.weight`,
+      dtype: 'F32' as const,
+      shape: [1],
+      data: float32Bytes([i]),
+    }));
     const bytes = encodeSafetensors(tensors);
     const reads: [number, number][] = [];
     const inner = memoryReader('big-header.safetensors', bytes);
@@ -75,10 +97,15 @@ describe('readSafetensorsHeader: every validation rule has its own error', () =>
 
   it('header length over the cap, including lengths beyond 2^53', async () => {
     await expectCode(rawFile('{}', undefined, BigInt(MAX_HEADER_BYTES) + 1n), 'safetensors/header-too-large');
-    await expectCode(rawFile('{}', undefined, 2n ** 64n - 1n), 'safetensors/header-too-large', /18,446,744,073,709,551,615/);
+    await expectCode(
+      rawFile('{}', undefined, 2n ** 64n - 1n),
+      'safetensors/header-too-large',
+      /18,446,744,073,709,551,615/,
+    );
   });
 
-  it('header length past the end of the file', () => expectCode(rawFile('{}', undefined, 1000n), 'safetensors/header-truncated', /claims 1,000 bytes/));
+  it('header length past the end of the file', () =>
+    expectCode(rawFile('{}', undefined, 1000n), 'safetensors/header-truncated', /claims 1,000 bytes/));
 
   it('header that does not start with "{"', async () => {
     await expectCode(rawFile('[1,2]'), 'safetensors/header-start', /starts with "\["/);
@@ -95,7 +122,9 @@ describe('readSafetensorsHeader: every validation rule has its own error', () =>
   it('header that is not JSON', () => expectCode(rawFile('{"a": {"dtype": '), 'safetensors/header-json'));
 
   it('header that is JSON but not an object (only reachable past the sniff via the text API)', () => {
-    expect(() => parseHeaderText('[1]', 'x.safetensors', 11, 3)).toThrowError(expect.objectContaining({ code: 'safetensors/header-not-object' }));
+    expect(() => parseHeaderText('[1]', 'x.safetensors', 11, 3)).toThrowError(
+      expect.objectContaining({ code: 'safetensors/header-not-object' }),
+    );
   });
 
   it('the same tensor name twice', async () => {
@@ -114,30 +143,55 @@ describe('readSafetensorsHeader: every validation rule has its own error', () =>
     await expectCode(rawFile({ w: { shape: [], data_offsets: [0, 0] } }), 'safetensors/entry', /no dtype/);
   });
 
-  it('an unknown dtype', () => expectCode(rawFile({ w: { dtype: 'Q4_K', shape: [1], data_offsets: [0, 1] } }, new Uint8Array(1)), 'safetensors/dtype', /"Q4_K"/));
+  it('an unknown dtype', () =>
+    expectCode(
+      rawFile({ w: { dtype: 'Q4_K', shape: [1], data_offsets: [0, 1] } }, new Uint8Array(1)),
+      'safetensors/dtype',
+      /"Q4_K"/,
+    ));
 
   it('shapes that are not lists of non-negative integers, or too many dimensions', async () => {
     for (const shape of [[-1], [1.5], ['3'], 3, [null], [2 ** 53]]) {
       await expectCode(rawFile({ w: { dtype: 'U8', shape, data_offsets: [0, 0] } }), 'safetensors/shape');
     }
-    await expectCode(rawFile({ w: { dtype: 'U8', shape: new Array(MAX_RANK + 1).fill(1), data_offsets: [0, 1] } }, new Uint8Array(1)), 'safetensors/shape', /65 dimensions/);
+    await expectCode(
+      rawFile({ w: { dtype: 'U8', shape: new Array(MAX_RANK + 1).fill(1), data_offsets: [0, 1] } }, new Uint8Array(1)),
+      'safetensors/shape',
+      /65 dimensions/,
+    );
   });
 
-  it('sub-byte dtypes must fill whole bytes', () => expectCode(rawFile({ w: { dtype: 'F4', shape: [3], data_offsets: [0, 2] } }, new Uint8Array(2)), 'safetensors/shape', /whole number of bytes/));
+  it('sub-byte dtypes must fill whole bytes', () =>
+    expectCode(
+      rawFile({ w: { dtype: 'F4', shape: [3], data_offsets: [0, 2] } }, new Uint8Array(2)),
+      'safetensors/shape',
+      /whole number of bytes/,
+    ));
 
   it('offsets that are not [begin, end] with 0 <= begin <= end', async () => {
     for (const data_offsets of [[0], [0, 4, 8], [5, 2], ['0', '4'], [-1, 3], [0, 1.5], null]) {
-      await expectCode(rawFile({ w: { dtype: 'U8', shape: [4], data_offsets } }, new Uint8Array(4)), 'safetensors/offsets');
+      await expectCode(
+        rawFile({ w: { dtype: 'U8', shape: [4], data_offsets } }, new Uint8Array(4)),
+        'safetensors/offsets',
+      );
     }
   });
 
   it('shapes whose byte size overflows', async () => {
-    await expectCode(rawFile({ w: { dtype: 'F32', shape: [2 ** 30, 2 ** 30, 2 ** 30], data_offsets: [0, 4] } }), 'safetensors/overflow');
+    await expectCode(
+      rawFile({ w: { dtype: 'F32', shape: [2 ** 30, 2 ** 30, 2 ** 30], data_offsets: [0, 4] } }),
+      'safetensors/overflow',
+    );
     // numel is a safe integer but numel × 64 bits is not.
     await expectCode(rawFile({ w: { dtype: 'F64', shape: [2 ** 50], data_offsets: [0, 8] } }), 'safetensors/overflow');
   });
 
-  it('offsets that do not match dtype × shape', () => expectCode(rawFile({ w: f32([2], [0, 4]) }, new Uint8Array(4)), 'safetensors/size-mismatch', /needs 8 bytes.*span 4 bytes/));
+  it('offsets that do not match dtype × shape', () =>
+    expectCode(
+      rawFile({ w: f32([2], [0, 4]) }, new Uint8Array(4)),
+      'safetensors/size-mismatch',
+      /needs 8 bytes.*span 4 bytes/,
+    ));
 
   it('a gap before the first tensor or between tensors', async () => {
     await expectCode(rawFile({ w: f32([1], [4, 8]) }, new Uint8Array(8)), 'safetensors/gap');
@@ -145,7 +199,11 @@ describe('readSafetensorsHeader: every validation rule has its own error', () =>
   });
 
   it('overlapping tensors, including an empty tensor inside another', async () => {
-    await expectCode(rawFile({ a: f32([2], [0, 8]), b: f32([2], [4, 12]) }, new Uint8Array(12)), 'safetensors/overlap', /"a" and "b"/);
+    await expectCode(
+      rawFile({ a: f32([2], [0, 8]), b: f32([2], [4, 12]) }, new Uint8Array(12)),
+      'safetensors/overlap',
+      /"a" and "b"/,
+    );
     await expectCode(rawFile({ a: f32([2], [0, 8]), z: f32([0], [4, 4]) }, new Uint8Array(8)), 'safetensors/overlap');
   });
 
@@ -162,10 +220,24 @@ describe('readSafetensorsHeader: every validation rule has its own error', () =>
   });
 
   it('a reader that fails or returns short reads', async () => {
-    const failing: RangedReader = { name: 'gone.safetensors', size: 100, read: () => Promise.reject(new Error('EIO: i/o error')) };
-    await expect(readSafetensorsHeader(failing)).rejects.toMatchObject({ code: 'safetensors/io', message: expect.stringContaining('EIO') });
-    const short: RangedReader = { name: 'short.safetensors', size: 100, read: () => Promise.resolve(new Uint8Array(3)) };
-    await expect(readSafetensorsHeader(short)).rejects.toMatchObject({ code: 'safetensors/io', message: expect.stringContaining('did the file shrink') });
+    const failing: RangedReader = {
+      name: 'gone.safetensors',
+      size: 100,
+      read: () => Promise.reject(new Error('EIO: i/o error')),
+    };
+    await expect(readSafetensorsHeader(failing)).rejects.toMatchObject({
+      code: 'safetensors/io',
+      message: expect.stringContaining('EIO'),
+    });
+    const short: RangedReader = {
+      name: 'short.safetensors',
+      size: 100,
+      read: () => Promise.resolve(new Uint8Array(3)),
+    };
+    await expect(readSafetensorsHeader(short)).rejects.toMatchObject({
+      code: 'safetensors/io',
+      message: expect.stringContaining('did the file shrink'),
+    });
   });
 });
 

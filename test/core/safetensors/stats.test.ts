@@ -86,7 +86,11 @@ describe('computeTensorStats', () => {
     expect(seen.at(-1)).toBe(1);
 
     let chunks = 0;
-    const err = await statsOf(values, { chunkBytes: 4000, onProgress: () => chunks++, isCancelled: () => chunks >= 3 }).catch((e: unknown) => e);
+    const err = await statsOf(values, {
+      chunkBytes: 4000,
+      onProgress: () => chunks++,
+      isCancelled: () => chunks >= 3,
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CoreError);
     expect((err as CoreError).code).toBe('job/cancelled');
     expect(chunks).toBe(3);
@@ -97,7 +101,9 @@ describe('computeTensorStats', () => {
     const header = await readSafetensorsHeader(memoryReader('x.safetensors', bytes));
     const grown = new Uint8Array(bytes.length + 4);
     grown.set(bytes);
-    await expect(computeTensorStats(memoryReader('x.safetensors', grown), header, header.tensors[0]!)).rejects.toMatchObject({ code: 'safetensors/changed' });
+    await expect(
+      computeTensorStats(memoryReader('x.safetensors', grown), header, header.tensors[0]!),
+    ).rejects.toMatchObject({ code: 'safetensors/changed' });
   });
 
   it('combines chunk moments exactly (Chan et al.)', () => {

@@ -49,6 +49,9 @@ describe('stories260K.lm_head.safetensors (real checkpoint)', () => {
     expect(s).toMatchObject({ numel: 32768, finite: 32768, nan: 0, posInf: 0, negInf: 0 });
     expect(s.histogram!.counts.reduce((a, b) => a + b, 0)).toBe(32768);
     // Mean squared entry = mean squared row norm / m.
-    expect(s.std! ** 2 + s.mean! ** 2).toBeCloseTo((reference.stats.mean_row_norm ** 2 + reference.stats.std_row_norm ** 2) / 64, 6);
+    expect(s.std! ** 2 + s.mean! ** 2).toBeCloseTo(
+      (reference.stats.mean_row_norm ** 2 + reference.stats.std_row_norm ** 2) / 64,
+      6,
+    );
   });
 });

@@ -1,0 +1,131 @@
+// Lint: typescript-eslint's recommended rules plus the import boundaries between runtimes
+// (CONTRIBUTING.md, "Who may import what"). The tsconfig of each folder already hides the wrong
+// globals; these rules also catch imports the compiler would happily resolve.
+import tseslint from 'typescript-eslint';
+import prettier from 'eslint-config-prettier';
+
+const nodeBuiltins = [
+  'node:*',
+  'fs',
+  'path',
+  'os',
+  'child_process',
+  'crypto',
+  'util',
+  'url',
+  'stream',
+  'events',
+  'worker_threads',
+];
+
+/** `no-restricted-imports` patterns: each entry a group of forbidden specifiers and why. */
+const forbid = (...groups) => ['error', { patterns: groups.map(([group, message]) => ({ group, message })) }];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', 'test-host/**', 'test-output/**', '**/*.d.ts'] },
+  ...tseslint.configs.recommended,
+  prettier,
+  {
+    rules: {
+      curly: ['error', 'multi-line'],
+      eqeqeq: ['error', 'always'],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    // Tool configs (eslint, vitest) must default-export; product code uses named exports only.
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' }],
+    },
+  },
+  {
+    files: ['src/core/**/*.ts', 'src/shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': forbid(
+        [['vscode'], 'The core never touches the VS Code API.'],
+        [nodeBuiltins, 'The core runs in browsers and workers too: no Node APIs. Take bytes, not paths.'],
+        [
+          ['**/extension/**', '**/webview/**', '**/worker/**', '**/cli/**', '**/node/**'],
+          'The core does not import from entry points.',
+        ],
+        [['@tensorflow/tfjs-backend-*'], 'Entry points register backends; the core only uses tfjs-core.'],
+        [['vega*'], 'Charts in the core are plain spec builders.'],
+      ),
+      'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'self', 'process', 'Buffer', 'require'],
+    },
+  },
+  {
+    files: ['src/shared/**/*.ts'],
+    rules: {
+      '@typescript-eslint/consistent-type-imports': [
+        'error',
+        { prefer: 'type-imports', disallowTypeAnnotations: true },
+      ],
+    },
+  },
+  {
+    files: ['src/extension/**/*.ts'],
+    rules: {
+      'no-restricted-imports': forbid(
+        [['@tensorflow/*'], 'The extension host has no GPU: compute runs in the webview worker or the CLI.'],
+        [['vega*'], 'Charts render in webviews.'],
+        [
+          ['**/webview/**', '**/worker/**', '**/cli/**'],
+          'The extension host does not import webview, worker or CLI code.',
+        ],
+      ),
+    },
+  },
+  {
+    files: ['src/webview/**/*.ts'],
+    rules: {
+      'no-restricted-imports': forbid(
+        [['vscode'], 'Webviews talk to the host by messages only.'],
+        [nodeBuiltins, 'Webviews run in a browser.'],
+        [['@tensorflow/*'], 'Compute runs in the worker, not on the page.'],
+        [
+          ['**/extension/**', '**/worker/**', '**/cli/**', '**/node/**'],
+          'Webviews import only core, shared and webview code.',
+        ],
+      ),
+    },
+  },
+  {
+    files: ['src/worker/**/*.ts'],
+    rules: {
+      'no-restricted-imports': forbid(
+        [['vscode'], 'The worker talks to its page by messages only.'],
+        [nodeBuiltins, 'The worker runs in a browser.'],
+        [['vega*'], 'The worker computes; the page draws.'],
+        [
+          ['**/extension/**', '**/webview/**', '**/cli/**', '**/node/**'],
+          'The worker imports only core and shared code.',
+        ],
+      ),
+    },
+  },
+  {
+    files: ['src/cli/**/*.ts', 'src/node/**/*.ts'],
+    rules: {
+      'no-restricted-imports': forbid(
+        [['vscode'], 'The CLI runs without VS Code.'],
+        [['vega*', '@tensorflow/tfjs-backend-web*'], 'The CLI computes on the CPU and prints; no browser packages.'],
+        [['**/extension/**', '**/webview/**', '**/worker/**'], 'Only core, shared and node helpers.'],
+      ),
+    },
+  },
+  {
+    files: ['**/*.mjs'],
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+      },
+    },
+  },
+);

@@ -1,0 +1,20 @@
+// The whole messaging "framework": exhaustive handler maps and a runtime guard for any
+// postMessage-like port (host ⇄ webview, webview ⇄ worker).
+
+/** A missing key is a compile error: a new message forces every receiver to handle it. */
+export type Handlers<M extends { readonly type: string }> = {
+  readonly [K in M['type']]: (msg: Extract<M, { readonly type: K }>) => void | Promise<void>;
+};
+
+export function dispatch<M extends { readonly type: string }>(handlers: Handlers<M>, msg: M): void | Promise<void> {
+  const handler = handlers[msg.type as M['type']] as unknown as (m: M) => void | Promise<void>;
+  return handler(msg);
+}
+
+/** Runtime guard at each boundary: rejects anything whose `type` is not one of `types`. */
+export function isMessageOf<M extends { readonly type: string }>(
+  value: unknown,
+  types: ReadonlySet<M['type']>,
+): value is M {
+  return typeof value === 'object' && value !== null && types.has((value as { type?: unknown }).type as M['type']);
+}

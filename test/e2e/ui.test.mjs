@@ -1,0 +1,190 @@
+// UI tests in a real VS Code (code-server) with the packaged extension installed, driven by
+// Playwright in Debian's Chromium. Every test saves a screenshot under test-output/e2e/.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  closeAllEditors,
+  contextMenuCommand,
+  cspViolations,
+  expandFolder,
+  explorerRow,
+  launch,
+  openWorkbench,
+  runCommand,
+  screenshot,
+  shotOnFailure,
+  webview,
+} from './workbench.mjs';
+
+let browser;
+let page;
+
+before(async () => {
+  browser = await launch();
+  page = browser.page;
+  await openWorkbench(page);
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+async function openFromExplorer(name) {
+  await closeAllEditors(page);
+  await explorerRow(page, name).dblclick();
+  return webview(page);
+}
+
+async function nameColumn(wv) {
+  return wv.locator('.grid-rows .grid-row .grid-cell:first-child').allTextContents();
+}
+
+/** A UI test that leaves a FAILED-<n> screenshot behind when it fails. */
+let shotNumber = 0;
+function uiTest(name, fn) {
+  const n = String(++shotNumber).padStart(2, '0');
+  test(name, () => shotOnFailure(page, n, fn));
+}
+
+describe('Superposition Lab in a real VS Code', () => {
+  uiTest('the extension activates: "Show Log" opens its output channel', async () => {
+    await runCommand(page, 'Superposition Lab: Show Log');
+    await page
+      .locator('.output-view .view-lines', { hasText: 'Superposition Lab' })
+      .first()
+      .waitFor({ timeout: 30_000 });
+    await screenshot(page, '01-activated-log');
+    const text = await page.locator('.output-view .view-lines').first().textContent();
+    // Monaco renders spaces as no-break spaces; \s matches both.
+    assert.match(text, /Superposition\sLab\s\d+\.\d+\.\d+\sactivated/);
+    // Give the editors the whole height for the screenshots that follow.
+    await runCommand(page, 'View: Hide Panel');
+    await page.locator('.output-view').waitFor({ state: 'hidden' });
+  });
+
+  uiTest('double-clicking a .safetensors file opens the viewer with the right tensor rows', async () => {
+    const wv = await openFromExplorer('model.safetensors');
+    await wv.locator('.grid-rows .grid-row').first().waitFor({ timeout: 30_000 });
+    assert.deepEqual(await nameColumn(wv), [
+      'embed.weight',
+      'empty',
+      'layers.0.w',
+      'layers.2.w',
+      'layers.10.w',
+      'lm_head.weight',
+      'scalar',
+    ]);
+    const row = wv.locator('.grid-rows .grid-row', { hasText: 'layers.2.w' });
+    assert.deepEqual(await row.locator('.grid-cell').allTextContents(), ['layers.2.w', 'F16', '[4, 4]', '16', '32 B']);
+    assert.match(await wv.locator('#totals').textContent(), /^7 tensors · 401 parameters \(401\) · 1\.\d+ KiB$/);
+    assert.equal(await wv.locator('#row-count').textContent(), 'Showing 7 of 7');
+    const tab = page.locator('.tabs-container .tab.active');
+    assert.match(await tab.textContent(), /model\.safetensors/);
+    await screenshot(page, '02-viewer-model');
+  });
+
+  uiTest('selecting a tensor and pressing Enter computes its statistics and draws the histogram', async () => {
+    const wv = webview(page);
+    await wv.locator('.grid-rows .grid-row', { hasText: 'lm_head.weight' }).click();
+    await wv.locator('.details .tensor-name', { hasText: 'lm_head.weight' }).waitFor();
+    await page.keyboard.press('Enter');
+    await wv.locator('#histogram[data-rendered="true"] svg').waitFor({ timeout: 30_000 });
+    const facts = await wv.locator('.details .stats .facts').textContent();
+    assert.match(facts, /min-0\.4\d*max0\.4\d*mean/);
+    const bars = await wv.locator('#histogram svg .mark-rect path').count();
+    assert.ok(bars >= 16, `histogram has ${bars} bars`);
+    await screenshot(page, '03-viewer-statistics');
+  });
+
+  uiTest('the metadata tab shows __metadata__', async () => {
+    const wv = webview(page);
+    await wv.locator('#tab-metadata').click();
+    const rows = await wv.locator('#metadata-table tbody tr').allTextContents();
+    assert.deepEqual(rows, ['formatpt', 'notetest model']);
+    await screenshot(page, '04-viewer-metadata');
+    await wv.locator('#tab-tensors').click();
+  });
+
+  uiTest('a corrupt file shows the error text in the editor, not a blank page', async () => {
+    const wv = await openFromExplorer('corrupt.safetensors');
+    const error = wv.locator('#load-error');
+    await error.waitFor({ timeout: 30_000 });
+    assert.match(await error.locator('h1').textContent(), /^Cannot open corrupt\.safetensors$/);
+    assert.match(
+      await error.locator('.error-message').textContent(),
+      /corrupt\.safetensors is truncated or lies about its layout: tensor "w" ends at data byte 16,384 but the data section has only 16,284 bytes\./,
+    );
+    assert.match(await error.textContent(), /Error code: safetensors\/out-of-bounds/);
+    await screenshot(page, '05-viewer-corrupt');
+  });
+
+  uiTest('20,000 tensors: the table stays small in the DOM, sorts, filters and scrolls', async () => {
+    const wv = await openFromExplorer('many-tensors.safetensors');
+    const count = wv.locator('#row-count');
+    await count.filter({ hasText: 'Showing 20,000 of 20,000' }).waitFor({ timeout: 30_000 });
+    const domRows = await wv.locator('.grid-rows .grid-row').count();
+    assert.ok(domRows > 10 && domRows < 120, `${domRows} row elements in the DOM`);
+
+    const t0 = Date.now();
+    await wv.locator('#filter').fill('layers.4999. bf16');
+    await count.filter({ hasText: 'Showing 1 of 20,000' }).waitFor();
+    const filterMs = Date.now() - t0;
+    console.log(`# filter of 20,000 tensors: ${filterMs} ms (including Playwright round trips)`);
+    // makeWorkspace.ts gives every third tensor BF16: of layer 4999 that is the v projection.
+    assert.deepEqual(await nameColumn(wv), ['model.layers.4999.block.v.weight']);
+
+    await wv.locator('#filter').fill('');
+    await count.filter({ hasText: 'Showing 20,000 of 20,000' }).waitFor();
+    await wv.locator('.grid-rows .grid-row').first().click();
+    await page.keyboard.press('End');
+    await wv.locator('.grid-rows .grid-row.selected', { hasText: 'model.layers.4999.block.v.weight' }).waitFor();
+    await wv.locator('.grid-header button', { hasText: 'Size' }).click();
+    await wv.locator('.grid-header [aria-sort="descending"]', { hasText: 'Size' }).waitFor();
+    await screenshot(page, '06-viewer-20000-tensors');
+  });
+
+  uiTest('the explorer context menu opens a sharded model from its index, with a shard column', async () => {
+    await closeAllEditors(page);
+    await explorerRow(page, 'notes.txt').click({ button: 'right' });
+    await page.locator('.monaco-menu').first().waitFor();
+    assert.equal(
+      await page.locator('.monaco-menu .action-item', { hasText: 'Open in Checkpoint Viewer' }).count(),
+      0,
+      'no entry on notes.txt',
+    );
+    await page.keyboard.press('Escape');
+
+    await expandFolder(page, 'sharded');
+    await contextMenuCommand(page, 'model.safetensors.index.json', 'Open in Checkpoint Viewer');
+    const wv = webview(page);
+    await wv.locator('#tab-shards', { hasText: 'Shards (3)' }).waitFor({ timeout: 30_000 });
+    const headers = await wv.locator('.grid-header button').allTextContents();
+    assert.deepEqual(
+      headers.map((h) => h.replace(/ [▲▼]$/, '')),
+      ['Name', 'DType', 'Shape', 'Parameters', 'Size', 'Shard'],
+    );
+    const lm = wv.locator('.grid-rows .grid-row', { hasText: 'lm_head.weight' });
+    assert.match(await lm.textContent(), /model-00003-of-00003\.safetensors$/);
+    await screenshot(page, '07-viewer-sharded');
+    await wv.locator('#tab-shards').click();
+    assert.equal(await wv.locator('#shards-table tbody tr').count(), 3);
+    await screenshot(page, '08-viewer-shards-tab');
+  });
+
+  uiTest('a 5 GiB checkpoint opens at once', async () => {
+    const t0 = Date.now();
+    const wv = await openFromExplorer('giant.safetensors');
+    await wv.locator('.grid-rows .grid-row', { hasText: 'huge.weight' }).waitFor({ timeout: 30_000 });
+    const ms = Date.now() - t0;
+    console.log(
+      `# 5 GiB file: double-click → table visible in ${ms} ms (including closing editors and Playwright round trips)`,
+    );
+    assert.match(await wv.locator('#totals').textContent(), /2\.68B parameters .* 5\.00 GiB/);
+    assert.ok(ms < 10_000, `${ms} ms`);
+    await screenshot(page, '09-viewer-giant');
+  });
+
+  uiTest('no Content-Security-Policy violations were reported', () => {
+    assert.deepEqual(cspViolations(browser.consoleLines), []);
+  });
+});

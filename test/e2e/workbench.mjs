@@ -1,0 +1,149 @@
+// Driving the real VS Code workbench (code-server) with Playwright and Debian's Chromium.
+// Selectors and timing lessons: ../shared/docs/vscode-host.md §3.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const ORIGIN = process.env.CS_ORIGIN ?? 'http://127.0.0.1:8931';
+export const WORKSPACE = process.env.E2E_WORKSPACE ?? '';
+export const SHOTS = path.resolve(process.env.SHOTS_DIR ?? 'test-output/e2e');
+
+// --enable-unsafe-webgpu gives the SwiftShader WebGPU adapter (the software fallback) headless.
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--enable-unsafe-webgpu',
+];
+
+export async function launch() {
+  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'spl-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1440, height: 900 },
+    args: CHROMIUM_ARGS,
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const consoleLines = [];
+  page.on('console', (m) => consoleLines.push(m.text()));
+  return {
+    page,
+    consoleLines,
+    async close() {
+      await context.close();
+      fs.rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function workbenchUrl(folder = WORKSPACE, payload) {
+  let url = `${ORIGIN}/?folder=${encodeURIComponent(folder)}`;
+  if (payload) url += `&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  return url;
+}
+
+export async function openWorkbench(page) {
+  await page.goto(workbenchUrl());
+  await explorerRow(page, 'model.safetensors').waitFor({ timeout: 90_000 });
+}
+
+export function explorerRow(page, name) {
+  return page.locator(`.explorer-folders-view .monaco-list-row[aria-label=${JSON.stringify(name)}]`).first();
+}
+
+/** Expands a folder in the explorer unless it is already expanded. */
+export async function expandFolder(page, name) {
+  const row = explorerRow(page, name);
+  if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
+  await page
+    .locator(`.explorer-folders-view .monaco-list-row[aria-label=${JSON.stringify(name)}][aria-expanded="true"]`)
+    .waitFor();
+}
+
+/**
+ * Runs an explorer context-menu entry. VS Code's menus ignore a click that comes too soon after
+ * they open (so the right-click's own mouseup cannot pick an item): hover first, pause, click,
+ * and click again if the menu is still open.
+ */
+export async function contextMenuCommand(page, rowName, itemText) {
+  await explorerRow(page, rowName).click({ button: 'right' });
+  const item = page.locator('.monaco-menu .action-item', { hasText: itemText }).first();
+  await item.waitFor();
+  await item.hover();
+  await page.waitForTimeout(300);
+  for (let i = 0; i < 3 && (await item.isVisible()); i++) {
+    await item.click().catch(() => {});
+    await page.waitForTimeout(500);
+  }
+}
+
+/** Runs `fn`; on failure saves a screenshot named FAILED-<name> before rethrowing. */
+export async function shotOnFailure(page, name, fn) {
+  try {
+    return await fn();
+  } catch (e) {
+    await screenshot(page, `FAILED-${name}`).catch(() => {});
+    throw e;
+  }
+}
+
+/** Runs a command from the palette. Retries: quick-pick results only include commands registered when typing. */
+export async function runCommand(page, title) {
+  const input = page.locator('.quick-input-widget input[type="text"]');
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  for (let i = 0; i < 30; i++) {
+    if (!(await input.isVisible())) {
+      await page.keyboard.press('F1');
+      await input.waitFor();
+    }
+    await input.fill(`>${title}`);
+    try {
+      await row.waitFor({ timeout: 1000 });
+      await row.click();
+      return;
+    } catch {
+      await input.fill('');
+    }
+  }
+  throw new Error(`command not found in the palette: ${title}`);
+}
+
+export async function closeAllEditors(page) {
+  // A menu or quick pick left open by a failed step would make the palette inert.
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Escape');
+  await runCommand(page, 'View: Close All Editors');
+  await page
+    .locator('.editor-group-container .tab')
+    .first()
+    .waitFor({ state: 'detached', timeout: 10_000 })
+    .catch(() => {});
+}
+
+/**
+ * The content frame of the visible webview: webviews are two nested iframes, and hidden ones
+ * stay in the DOM, so take the frame whose outer iframe is visible.
+ */
+export function webview(page) {
+  return page.frameLocator('iframe.webview.ready:visible').first().frameLocator('#active-frame');
+}
+
+export async function screenshot(page, name) {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  const file = path.join(SHOTS, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+/** Console lines that report a Content-Security-Policy violation. */
+export function cspViolations(lines) {
+  return lines.filter(
+    (l) => /Content Security Policy/i.test(l) && !/vscode-webview:\/\/.*\/index\.html|pre\/index\.html/.test(l),
+  );
+}
