@@ -58,13 +58,17 @@ after(async () => {
 const probe = (backend) => browser.page.evaluate((b) => window.probe(b), backend);
 
 for (const backend of ['cpu', 'webgl', 'webgpu']) {
-  test(`the ${backend} backend starts in the worker and computes float32 products correctly`, { timeout: 120_000 }, async () => {
-    const { started, result } = await probe(backend);
-    console.log(`# ${backend}: ${JSON.stringify(result)}`);
-    assert.equal(started, backend);
-    assert.equal(result.backend.name, backend);
-    assert.ok(result.maxAbsError < 1e-4, `max abs error ${result.maxAbsError}`);
-  });
+  test(
+    `the ${backend} backend starts in the worker and computes float32 products correctly`,
+    { timeout: 120_000 },
+    async () => {
+      const { started, result } = await probe(backend);
+      console.log(`# ${backend}: ${JSON.stringify(result)}`);
+      assert.equal(started, backend);
+      assert.equal(result.backend.name, backend);
+      assert.ok(result.maxAbsError < 1e-4, `max abs error ${result.maxAbsError}`);
+    },
+  );
 }
 
 test('"auto" picks the first backend that works, WebGPU here', { timeout: 120_000 }, async () => {

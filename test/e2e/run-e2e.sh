@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end tests in a real VS Code: code-server (VS Code 1.139) on 127.0.0.1 with the packaged
 # extension installed, driven by Playwright in Debian's Chromium. Runs
-#   test/e2e/ui.test.mjs       UI: explorer, palette, context menu, the viewer webview, screenshots
-#   test/e2e/exthost.test.mjs  the extension's mocha suite inside the real extension host
+#   test/e2e/1-ui.test.mjs     UI: explorer, palette, context menu, the viewer webview, screenshots
+#   test/e2e/2-exthost.test.mjs the extension's mocha suite inside the real extension host
 # Prerequisites (scripts/test-all.mjs does them): scripts/setup-test-host.sh, npm ci,
 # `node esbuild.mjs` and `npm run package` (dist/superposition-lab.vsix).
 # Output: node:test's TAP summary; screenshots in test-output/e2e/.
@@ -24,7 +24,7 @@ cat > "$STATE/udd/User/settings.json" <<'JSON'
   "workbench.secondarySideBar.defaultVisibility": "hidden", "chat.disableAIFeatures": true,
   "telemetry.telemetryLevel": "off", "extensions.autoCheckUpdates": false, "extensions.autoUpdate": false,
   "extensions.ignoreRecommendations": true, "update.mode": "none", "workbench.enableExperiments": false,
-  "git.enabled": false, "security.workspace.trust.enabled": false, "window.commandCenter": false,
+  "git.enabled": false, "git.openRepositoryInParentFolders": "never", "security.workspace.trust.enabled": false, "window.commandCenter": false,
   "workbench.editor.enablePreview": false }
 JSON
 node --import tsx test/e2e/makeWorkspace.ts "$WORKSPACE"
@@ -52,4 +52,4 @@ curl -sf -o /dev/null "http://127.0.0.1:$PORT/healthz" || { echo "code-server di
 CS_ORIGIN="http://127.0.0.1:$PORT" E2E_WORKSPACE="$WORKSPACE" E2E_EXTENSION_PATH="$ROOT" \
   node --test --test-concurrency=1 --test-reporter=spec --test-reporter-destination=stdout \
   --test-reporter=tap --test-reporter-destination="$ROOT/test-output/e2e/results.tap" \
-  test/e2e/ui.test.mjs test/e2e/exthost.test.mjs
+  test/e2e/1-ui.test.mjs test/e2e/2-exthost.test.mjs

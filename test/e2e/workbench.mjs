@@ -53,6 +53,21 @@ export async function openWorkbench(page) {
   await explorerRow(page, 'model.safetensors').waitFor({ timeout: 90_000 });
 }
 
+/** Double-clicks a file in the explorer until its editor tab is open (a click can be swallowed while focus moves). */
+export async function openFromExplorer(page, name) {
+  const tab = page.locator('.tabs-container .tab', { hasText: name });
+  for (let i = 0; i < 3; i++) {
+    await explorerRow(page, name).dblclick();
+    try {
+      await tab.first().waitFor({ timeout: 5000 });
+      return;
+    } catch {
+      // try again
+    }
+  }
+  throw new Error(`could not open ${name} from the explorer`);
+}
+
 export function explorerRow(page, name) {
   return page.locator(`.explorer-folders-view .monaco-list-row[aria-label=${JSON.stringify(name)}]`).first();
 }
@@ -93,10 +108,14 @@ export async function shotOnFailure(page, name, fn) {
   }
 }
 
-/** Runs a command from the palette. Retries: quick-pick results only include commands registered when typing. */
+/**
+ * Runs a command from the palette. Retries: quick-pick results only include commands registered
+ * by the time of typing. Enter runs the highlighted first row, which is steadier than a click on a
+ * list that may re-render under the mouse.
+ */
 export async function runCommand(page, title) {
   const input = page.locator('.quick-input-widget input[type="text"]');
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  const rows = page.locator('.quick-input-list .monaco-list-row');
   for (let i = 0; i < 30; i++) {
     if (!(await input.isVisible())) {
       await page.keyboard.press('F1');
@@ -104,14 +123,28 @@ export async function runCommand(page, title) {
     }
     await input.fill(`>${title}`);
     try {
-      await row.waitFor({ timeout: 1000 });
-      await row.click();
+      const match = rows
+        .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }) })
+        .first();
+      await match.waitFor({ timeout: 1000 });
+      // Walk the highlight down to the match, then Enter.
+      const labels = await rows.locator('.label-name').allTextContents();
+      const index = labels.indexOf(title);
+      for (let k = 0; k < index; k++) await input.press('ArrowDown');
+      await input.press('Enter');
+      // Let the palette close before anything else is clicked (commands that open another
+      // quick pick, like the colour-theme picker, keep it open: that is fine too).
+      await input.waitFor({ state: 'hidden', timeout: 3000 }).catch(() => {});
       return;
     } catch {
       await input.fill('');
     }
   }
   throw new Error(`command not found in the palette: ${title}`);
+}
+
+function escapeRegExp(s) {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 export async function closeAllEditors(page) {

@@ -1,8 +1,9 @@
 // The virtualised grid under happy-dom: few DOM rows for many tensors, keyboard navigation,
 // ARIA attributes and sort events.
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi, type Mock } from 'vitest';
 import { TensorTable, type Column } from '../../src/webview/viewer/tensorTable';
 import type { ModelTensor } from '../../src/core/safetensors/model';
+import type { SortKey } from '../../src/webview/viewer/tableModel';
 
 const rows: ModelTensor[] = Array.from({ length: 10_000 }, (_, i) => ({
   name: `t.${i}`,
@@ -20,9 +21,9 @@ const columns: Column[] = [
 
 describe('TensorTable', () => {
   let events: {
-    onSelect: ReturnType<typeof vi.fn>;
-    onActivate: ReturnType<typeof vi.fn>;
-    onSort: ReturnType<typeof vi.fn>;
+    onSelect: Mock<(t: ModelTensor) => void>;
+    onActivate: Mock<(t: ModelTensor) => void>;
+    onSort: Mock<(key: SortKey) => void>;
   };
   let table: TensorTable;
   beforeEach(() => {

@@ -29,7 +29,7 @@ export function histogramSpec(
     description: options.title,
     title: { text: options.title, anchor: 'start' },
     width: 'container',
-    height: 180,
+    height: 160,
     autosize: { type: 'fit-x', contains: 'padding' },
     data: { name: 'bins', values: histogramBins(h) },
     mark: { type: 'bar', tooltip: true, binSpacing: 0 },
@@ -39,7 +39,7 @@ export function histogramSpec(
       y: {
         field: 'count',
         type: 'quantitative',
-        title: options.logCounts ? 'count (log scale)' : 'count',
+        title: options.logCounts ? 'count (log)' : 'count',
         scale: options.logCounts ? { type: 'symlog' } : { type: 'linear' },
       },
     },

@@ -72,11 +72,11 @@ function save(): void {
 
 function columnsFor(m: CheckpointModel): Column[] {
   const cols: Column[] = [
-    { key: 'name', title: 'Name', width: 'minmax(12em, 3fr)', cell: (t) => t.name },
-    { key: 'dtype', title: 'DType', width: '6.5em', cell: (t) => t.dtype },
-    { key: 'shape', title: 'Shape', width: 'minmax(8em, 1fr)', cell: (t) => formatShape(t.shape) },
-    { key: 'parameters', title: 'Parameters', width: '8.5em', align: 'right', cell: (t) => formatInteger(t.numel) },
-    { key: 'bytes', title: 'Size', width: '6.5em', align: 'right', cell: (t) => formatBytes(t.end - t.begin) },
+    { key: 'name', title: 'Name', width: 'minmax(14em, 4fr)', cell: (t) => t.name },
+    { key: 'dtype', title: 'DType', width: '5.5em', cell: (t) => t.dtype },
+    { key: 'shape', title: 'Shape', width: 'minmax(6em, 1fr)', cell: (t) => formatShape(t.shape) },
+    { key: 'parameters', title: 'Parameters', width: '7.5em', align: 'right', cell: (t) => formatInteger(t.numel) },
+    { key: 'bytes', title: 'Size', width: '6em', align: 'right', cell: (t) => formatBytes(t.end - t.begin) },
   ];
   if (m.indexFile !== null) {
     cols.push({ key: 'shard', title: 'Shard', width: 'minmax(8em, 1.5fr)', cell: (t) => m.shards[t.shard]!.file });

@@ -8,6 +8,7 @@ import {
   cspViolations,
   expandFolder,
   explorerRow,
+  openFromExplorer,
   launch,
   openWorkbench,
   runCommand,
@@ -29,10 +30,18 @@ after(async () => {
   await browser?.close();
 });
 
-async function openFromExplorer(name) {
+async function openFile(name) {
   await closeAllEditors(page);
-  await explorerRow(page, name).dblclick();
+  await openFromExplorer(page, name);
   return webview(page);
+}
+
+async function expectEventually(check, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await page.waitForTimeout(100);
+  }
 }
 
 async function nameColumn(wv) {
@@ -63,7 +72,7 @@ describe('Superposition Lab in a real VS Code', () => {
   });
 
   uiTest('double-clicking a .safetensors file opens the viewer with the right tensor rows', async () => {
-    const wv = await openFromExplorer('model.safetensors');
+    const wv = await openFile('model.safetensors');
     await wv.locator('.grid-rows .grid-row').first().waitFor({ timeout: 30_000 });
     assert.deepEqual(await nameColumn(wv), [
       'embed.weight',
@@ -96,17 +105,35 @@ describe('Superposition Lab in a real VS Code', () => {
     await screenshot(page, '03-viewer-statistics');
   });
 
+  uiTest('the viewer and its chart follow the VS Code colour theme', async () => {
+    const wv = webview(page);
+    const background = () => wv.locator('body').evaluate((b) => getComputedStyle(b).backgroundColor);
+    const barFill = () => wv.locator('#histogram svg .mark-rect path').first().getAttribute('fill');
+    const before = { background: await background(), bar: await barFill() };
+    await runCommand(page, 'Preferences: Color Theme');
+    await page.keyboard.type('Dark Modern');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Dark Modern' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await wv.locator('body.vscode-dark').waitFor({ timeout: 10_000 });
+    // The chart is redrawn with the new theme's colours.
+    await expectEventually(async () => (await barFill()) !== before.bar);
+    const after = { background: await background(), bar: await barFill() };
+    console.log(`# theme: body ${before.background} → ${after.background}, bars ${before.bar} → ${after.bar}`);
+    assert.notEqual(after.background, before.background);
+    await screenshot(page, '04-viewer-dark-theme');
+  });
+
   uiTest('the metadata tab shows __metadata__', async () => {
     const wv = webview(page);
     await wv.locator('#tab-metadata').click();
     const rows = await wv.locator('#metadata-table tbody tr').allTextContents();
     assert.deepEqual(rows, ['formatpt', 'notetest model']);
-    await screenshot(page, '04-viewer-metadata');
+    await screenshot(page, '05-viewer-metadata');
     await wv.locator('#tab-tensors').click();
   });
 
   uiTest('a corrupt file shows the error text in the editor, not a blank page', async () => {
-    const wv = await openFromExplorer('corrupt.safetensors');
+    const wv = await openFile('corrupt.safetensors');
     const error = wv.locator('#load-error');
     await error.waitFor({ timeout: 30_000 });
     assert.match(await error.locator('h1').textContent(), /^Cannot open corrupt\.safetensors$/);
@@ -115,11 +142,11 @@ describe('Superposition Lab in a real VS Code', () => {
       /corrupt\.safetensors is truncated or lies about its layout: tensor "w" ends at data byte 16,384 but the data section has only 16,284 bytes\./,
     );
     assert.match(await error.textContent(), /Error code: safetensors\/out-of-bounds/);
-    await screenshot(page, '05-viewer-corrupt');
+    await screenshot(page, '06-viewer-corrupt');
   });
 
   uiTest('20,000 tensors: the table stays small in the DOM, sorts, filters and scrolls', async () => {
-    const wv = await openFromExplorer('many-tensors.safetensors');
+    const wv = await openFile('many-tensors.safetensors');
     const count = wv.locator('#row-count');
     await count.filter({ hasText: 'Showing 20,000 of 20,000' }).waitFor({ timeout: 30_000 });
     const domRows = await wv.locator('.grid-rows .grid-row').count();
@@ -140,7 +167,7 @@ describe('Superposition Lab in a real VS Code', () => {
     await wv.locator('.grid-rows .grid-row.selected', { hasText: 'model.layers.4999.block.v.weight' }).waitFor();
     await wv.locator('.grid-header button', { hasText: 'Size' }).click();
     await wv.locator('.grid-header [aria-sort="descending"]', { hasText: 'Size' }).waitFor();
-    await screenshot(page, '06-viewer-20000-tensors');
+    await screenshot(page, '07-viewer-20000-tensors');
   });
 
   uiTest('the explorer context menu opens a sharded model from its index, with a shard column', async () => {
@@ -165,15 +192,15 @@ describe('Superposition Lab in a real VS Code', () => {
     );
     const lm = wv.locator('.grid-rows .grid-row', { hasText: 'lm_head.weight' });
     assert.match(await lm.textContent(), /model-00003-of-00003\.safetensors$/);
-    await screenshot(page, '07-viewer-sharded');
+    await screenshot(page, '08-viewer-sharded');
     await wv.locator('#tab-shards').click();
     assert.equal(await wv.locator('#shards-table tbody tr').count(), 3);
-    await screenshot(page, '08-viewer-shards-tab');
+    await screenshot(page, '09-viewer-shards-tab');
   });
 
   uiTest('a 5 GiB checkpoint opens at once', async () => {
     const t0 = Date.now();
-    const wv = await openFromExplorer('giant.safetensors');
+    const wv = await openFile('giant.safetensors');
     await wv.locator('.grid-rows .grid-row', { hasText: 'huge.weight' }).waitFor({ timeout: 30_000 });
     const ms = Date.now() - t0;
     console.log(
@@ -181,7 +208,7 @@ describe('Superposition Lab in a real VS Code', () => {
     );
     assert.match(await wv.locator('#totals').textContent(), /2\.68B parameters .* 5\.00 GiB/);
     assert.ok(ms < 10_000, `${ms} ms`);
-    await screenshot(page, '09-viewer-giant');
+    await screenshot(page, '10-viewer-giant');
   });
 
   uiTest('no Content-Security-Policy violations were reported', () => {
