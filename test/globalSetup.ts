@@ -1,6 +1,9 @@
-// Builds the CLI bundle once before the unit tests, so the CLI tests run the real dist/cli.js.
+// Builds the shipped (production) bundles once before the unit tests: the CLI tests run the real dist/cli.js,
+// and the bundle tests inspect what would ship.
 import { execFileSync } from 'node:child_process';
 
 export default function setup(): void {
-  execFileSync(process.execPath, ['esbuild.mjs', '--only=cli'], { stdio: 'inherit' });
+  execFileSync(process.execPath, ['esbuild.mjs', '--production', '--only=extension,webview,worker,cli'], {
+    stdio: 'inherit',
+  });
 }

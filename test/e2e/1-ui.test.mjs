@@ -211,6 +211,20 @@ describe('Superposition Lab in a real VS Code', () => {
     await screenshot(page, '10-viewer-giant');
   });
 
+  uiTest('statistics of a 5 GiB tensor show progress and can be cancelled', async () => {
+    const wv = webview(page);
+    await wv.locator('.grid-rows .grid-row', { hasText: 'huge.weight' }).click();
+    await wv.locator('#compute-stats').click();
+    const progress = wv.locator('.details progress');
+    await progress.waitFor({ timeout: 10_000 });
+    await expectEventually(async () => Number(await progress.getAttribute('value')) > 0, 30_000);
+    await screenshot(page, '11-viewer-stats-progress');
+    await wv.locator('#cancel-stats').click();
+    await wv.locator('.details .stats', { hasText: 'Cancelled.' }).waitFor({ timeout: 10_000 });
+    // The button is back, so the user can start again.
+    await wv.locator('#compute-stats').waitFor();
+  });
+
   uiTest('no Content-Security-Policy violations were reported', () => {
     assert.deepEqual(cspViolations(browser.consoleLines), []);
   });

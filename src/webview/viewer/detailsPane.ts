@@ -9,10 +9,11 @@ import { formatBytes, formatInteger, formatShape, formatValue } from '../../core
 import { histogramSpec } from '../../core/charts/histogramSpec';
 import { h } from '../dom';
 import { renderChart, type Chart } from '../charts/vegaChart';
+import { progressLabel } from './progress';
 
 export type StatsState =
   | { readonly kind: 'none' }
-  | { readonly kind: 'running'; readonly fraction: number }
+  | { readonly kind: 'running'; readonly fraction: number; readonly startedAt: number }
   | { readonly kind: 'done'; readonly stats: TensorStats }
   | { readonly kind: 'failed'; readonly error: WireError };
 
@@ -84,12 +85,12 @@ export class DetailsPane {
 
   /** Updates the progress bar in place, so keyboard focus on Cancel survives progress ticks. */
   updateProgress(fraction: number): void {
-    if (this.current?.state.kind !== 'running') return;
-    this.current = { ...this.current, state: { kind: 'running', fraction } };
-    const pct = Math.round(fraction * 100);
-    this.element.querySelector('progress')?.setAttribute('value', String(pct));
+    const state = this.current?.state;
+    if (this.current === undefined || state?.kind !== 'running') return;
+    this.current = { ...this.current, state: { ...state, fraction } };
+    this.element.querySelector('progress')?.setAttribute('value', String(Math.round(fraction * 100)));
     const label = this.element.querySelector('.progress-row span');
-    if (label) label.textContent = `${pct}%`;
+    if (label) label.textContent = progressLabel(fraction, performance.now() - state.startedAt);
   }
 
   /** Re-renders the current tensor (e.g. after a theme change). */
@@ -128,7 +129,7 @@ export class DetailsPane {
             'div',
             { class: 'progress-row' },
             h('progress', { attrs: { max: '100', value: String(pct), 'aria-label': 'Computing statistics' } }),
-            h('span', { class: 'muted', text: `${pct}%` }),
+            h('span', { class: 'muted', text: progressLabel(state.fraction, performance.now() - state.startedAt) }),
             h('button', {
               text: 'Cancel',
               attrs: { type: 'button', id: 'cancel-stats' },

@@ -58,7 +58,7 @@ let indexed: IndexedTensor[] = [];
 let dataStarts: (number | null)[] = [];
 const stats = new Map<string, TensorStats>();
 const failures = new Map<string, WireError>();
-let pending: { requestId: string; tensor: string; fraction: number } | undefined;
+let pending: { requestId: string; tensor: string; fraction: number; startedAt: number } | undefined;
 let renderedOnce = false;
 
 const app = document.getElementById('app')!;
@@ -85,7 +85,7 @@ function columnsFor(m: CheckpointModel): Column[] {
 }
 
 function statsStateOf(name: string): StatsState {
-  if (pending?.tensor === name) return { kind: 'running', fraction: pending.fraction };
+  if (pending?.tensor === name) return { kind: 'running', fraction: pending.fraction, startedAt: pending.startedAt };
   const s = stats.get(name);
   if (s) return { kind: 'done', stats: s };
   const f = failures.get(name);
@@ -122,7 +122,7 @@ function setQuery(patch: Partial<TableQuery>): void {
 function computeStats(t: ModelTensor): void {
   if (!doc || pending) return;
   const requestId = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
-  pending = { requestId, tensor: t.name, fraction: 0 };
+  pending = { requestId, tensor: t.name, fraction: 0, startedAt: performance.now() };
   failures.delete(t.name);
   post({ type: 'computeStats', requestId, doc, tensor: t.name });
   showDetails();

@@ -1,0 +1,35 @@
+// What ships: each bundle contains only what its runtime may run (the build also checks its
+// metafile; this reads the output itself, a second line of defence).
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const dist = (f: string) => readFileSync(path.resolve(__dirname, '../../dist', f), 'utf8');
+
+describe('bundles', () => {
+  it('the extension bundle contains no TensorFlow.js and no Vega', () => {
+    const ext = dist('extension.js');
+    expect(ext).not.toMatch(/tfjs|@tensorflow|registerBackend/);
+    expect(ext).not.toMatch(/vega-lite|vega-embed/);
+  });
+
+  it('the webview bundle contains Vega but no TensorFlow.js', () => {
+    const web = dist('webview/viewer.js');
+    expect(web).toMatch(/expressionInterpreter|vega/);
+    expect(web).not.toMatch(/registerBackend\(["']webgl/);
+  });
+
+  it('the worker bundle is self-contained: TF.js backends inside, no imports, no Vega', () => {
+    const worker = dist('worker.js');
+    expect(worker).toMatch(/webgpu/);
+    expect(worker).toMatch(/webgl/);
+    expect(worker).not.toMatch(/\bimportScripts\s*\(|\bimport\s*\(\s*["'`]/);
+    expect(worker).not.toMatch(/vega-lite/);
+  });
+
+  it('the CLI bundle has a shebang and no browser packages', () => {
+    const cli = dist('cli.js');
+    expect(cli.startsWith('#!/usr/bin/env node')).toBe(true);
+    expect(cli).not.toMatch(/vega|tfjs-backend-webgl/);
+  });
+});
