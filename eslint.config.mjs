@@ -22,7 +22,18 @@ const nodeBuiltins = [
 const forbid = (...groups) => ['error', { patterns: groups.map(([group, message]) => ({ group, message })) }];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', 'test-host/**', 'test-output/**', '**/*.d.ts'] },
+  {
+    ignores: [
+      'dist/**',
+      'out/**',
+      'node_modules/**',
+      'test-host/**',
+      'test-output/**',
+      '.superposition-lab/**',
+      'examples/checkpoints/**',
+      '**/*.d.ts',
+    ],
+  },
   ...tseslint.configs.recommended,
   prettier,
   {

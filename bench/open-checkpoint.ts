@@ -15,13 +15,14 @@ const REPEATS = 15;
 
 function manyTensors(n: number): Uint8Array {
   const tensors: TensorToWrite[] = [];
-  for (let i = 0; i < n; i++)
+  for (let i = 0; i < n; i++) {
     tensors.push({
       name: `model.layers.${i >> 2}.proj.${i & 3}.weight`,
       dtype: 'BF16',
       shape: [2, 2],
       data: new Uint8Array(8),
     });
+  }
   return encodeSafetensors(tensors);
 }
 

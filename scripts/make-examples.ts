@@ -29,14 +29,24 @@ function gaussian(n: number, std: number, seed: number): Float32Array {
 }
 
 function tensor(name: string, dtype: Dtype, shape: number[], values: Float32Array): TensorToWrite {
-  const data = dtype === 'BF16' ? float32ToBF16Bytes(values) : dtype === 'F16' ? float32ToF16Bytes(values) : float32Bytes(values);
+  const data =
+    dtype === 'BF16' ? float32ToBF16Bytes(values) : dtype === 'F16' ? float32ToF16Bytes(values) : float32Bytes(values);
   return { name, dtype, shape, data };
 }
 
 function toyLlama(): TensorToWrite[] {
   let seed = 1;
   const w = (name: string, shape: number[], dtype: Dtype = 'BF16') =>
-    tensor(name, dtype, shape, gaussian(shape.reduce((a, b) => a * b, 1), 1 / Math.sqrt(shape.at(-1)!), seed++));
+    tensor(
+      name,
+      dtype,
+      shape,
+      gaussian(
+        shape.reduce((a, b) => a * b, 1),
+        1 / Math.sqrt(shape.at(-1)!),
+        seed++,
+      ),
+    );
   const ones = (name: string) => tensor(name, 'F32', [DIM], new Float32Array(DIM).fill(1));
   const out = [w('model.embed_tokens.weight', [VOCAB, DIM])];
   for (let l = 0; l < LAYERS; l++) {

@@ -39,7 +39,9 @@ async function choosePort() {
   return 0;
 }
 
-if (!existsSync(path.join(ROOT, 'node_modules/.bin/esbuild'))) step('Installing npm dependencies', 'npm', ['ci', '--no-audit', '--no-fund']);
+if (!existsSync(path.join(ROOT, 'node_modules/.bin/esbuild'))) {
+  step('Installing npm dependencies', 'npm', ['ci', '--no-audit', '--no-fund']);
+}
 step('Setting up VS Code (code-server) and Chromium, first run only', 'bash', ['scripts/setup-test-host.sh']);
 step('Building and packaging the extension', 'npm', ['run', 'package']);
 step('Writing the example checkpoints', process.execPath, ['--import', 'tsx', 'scripts/make-examples.ts']);
@@ -66,10 +68,19 @@ if (!existsSync(settingsFile)) {
     ),
   );
 }
-const env = { ...process.env, PATH: `${NODE24_BIN}${path.delimiter}${process.env.PATH}`, XDG_CONFIG_HOME: path.join(STATE, 'xdg'), XDG_DATA_HOME: path.join(STATE, 'xdg-data') };
+const env = {
+  ...process.env,
+  PATH: `${NODE24_BIN}${path.delimiter}${process.env.PATH}`,
+  XDG_CONFIG_HOME: path.join(STATE, 'xdg'),
+  XDG_DATA_HOME: path.join(STATE, 'xdg-data'),
+};
 const common = ['--user-data-dir', path.join(STATE, 'udd'), '--extensions-dir', path.join(STATE, 'extensions')];
 console.log('\n▶ Installing the extension into VS Code');
-const install = spawnSync(CODE_SERVER, [...common, '--force', '--install-extension', path.join(ROOT, 'dist/superposition-lab.vsix')], { env, encoding: 'utf8' });
+const install = spawnSync(
+  CODE_SERVER,
+  [...common, '--force', '--install-extension', path.join(ROOT, 'dist/superposition-lab.vsix')],
+  { env, encoding: 'utf8' },
+);
 if (install.status !== 0) {
   console.error(install.stdout, install.stderr);
   process.exit(1);
@@ -78,7 +89,18 @@ if (install.status !== 0) {
 const port = await choosePort();
 const server = spawn(
   CODE_SERVER,
-  ['--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override', '--ignore-last-opened', ...common, EXAMPLES],
+  [
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--auth',
+    'none',
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-getting-started-override',
+    '--ignore-last-opened',
+    ...common,
+    EXAMPLES,
+  ],
   { env, stdio: ['ignore', 'pipe', 'pipe'] },
 );
 let announced = false;
@@ -88,7 +110,9 @@ const onOutput = (chunk) => {
   if (m && !announced) {
     announced = true;
     const url = `http://127.0.0.1:${m[1]}/?folder=${encodeURIComponent(EXAMPLES)}`;
-    console.log(`\n✔ Superposition Lab is running in VS Code ${'(code-server)'}:\n\n    ${url}\n\nOpen it in a browser. Double-click a file in checkpoints/ to open the checkpoint viewer. Ctrl-C stops the server.`);
+    console.log(
+      `\n✔ Superposition Lab is running in VS Code ${'(code-server)'}:\n\n    ${url}\n\nOpen it in a browser. Double-click a file in checkpoints/ to open the checkpoint viewer. Ctrl-C stops the server.`,
+    );
   }
   if (process.env.VERBOSE) process.stdout.write(text);
 };
