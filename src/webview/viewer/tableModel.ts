@@ -23,10 +23,16 @@ export const DEFAULT_QUERY: TableQuery = { text: '', dtype: null, shard: null, s
 export interface IndexedTensor {
   readonly tensor: ModelTensor;
   readonly lowerName: string;
+  /** Position in natural name order: comparing ranks is much cheaper than comparing names. */
+  readonly nameRank: number;
 }
 
+/** Done once per model: lower-cased names for filtering, natural-order ranks for sorting. */
 export function indexTensors(tensors: readonly ModelTensor[]): IndexedTensor[] {
-  return tensors.map((tensor) => ({ tensor, lowerName: tensor.name.toLowerCase() }));
+  const byName = tensors.map((_, i) => i).sort((a, b) => naturalCompare(tensors[a]!.name, tensors[b]!.name));
+  const rank = new Array<number>(tensors.length);
+  byName.forEach((tensorIndex, r) => (rank[tensorIndex] = r));
+  return tensors.map((tensor, i) => ({ tensor, lowerName: tensor.name.toLowerCase(), nameRank: rank[i]! }));
 }
 
 const DTYPE_WORDS = new Set(DTYPES.map((d) => d.toLowerCase()));
@@ -37,8 +43,7 @@ function compareShapes(a: readonly number[], b: readonly number[]): number {
   return 0;
 }
 
-const COMPARATORS: Readonly<Record<SortKey, (a: ModelTensor, b: ModelTensor) => number>> = {
-  name: (a, b) => naturalCompare(a.name, b.name),
+const COMPARATORS: Readonly<Record<Exclude<SortKey, 'name'>, (a: ModelTensor, b: ModelTensor) => number>> = {
   dtype: (a, b) => a.dtype.localeCompare(b.dtype),
   shape: (a, b) => compareShapes(a.shape, b.shape),
   parameters: (a, b) => a.numel - b.numel,
@@ -50,17 +55,22 @@ export function queryTensors(index: readonly IndexedTensor[], q: TableQuery): Mo
   const words = q.text.toLowerCase().split(/\s+/).filter(Boolean);
   const dtypeWords = words.filter((w) => DTYPE_WORDS.has(w));
   const nameWords = words.filter((w) => !DTYPE_WORDS.has(w));
-  const out: ModelTensor[] = [];
-  for (const { tensor, lowerName } of index) {
+  const out: IndexedTensor[] = [];
+  for (const entry of index) {
+    const { tensor, lowerName } = entry;
     if (q.dtype !== null && tensor.dtype !== q.dtype) continue;
     if (q.shard !== null && tensor.shard !== q.shard) continue;
     if (dtypeWords.length > 0 && !dtypeWords.includes(tensor.dtype.toLowerCase())) continue;
     if (!nameWords.every((w) => lowerName.includes(w))) continue;
-    out.push(tensor);
+    out.push(entry);
   }
-  const primary = COMPARATORS[q.sort];
   const sign = q.descending ? -1 : 1;
-  // Ties break by name, always ascending, so equal keys keep a readable order.
-  out.sort((a, b) => sign * primary(a, b) || COMPARATORS.name(a, b));
-  return out;
+  if (q.sort === 'name') {
+    out.sort((a, b) => sign * (a.nameRank - b.nameRank));
+  } else {
+    const primary = COMPARATORS[q.sort];
+    // Ties break by name, always ascending, so equal keys keep a readable order.
+    out.sort((a, b) => sign * primary(a.tensor, b.tensor) || a.nameRank - b.nameRank);
+  }
+  return out.map((e) => e.tensor);
 }
