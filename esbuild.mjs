@@ -9,7 +9,7 @@
 // After each build the metafile is checked: TF.js must not leak into the extension or webview
 // bundles (they would bloat and the extension host has no GPU), and Vega must not leak into the worker.
 import * as esbuild from 'esbuild';
-import { readFileSync, readdirSync, mkdirSync } from 'node:fs';
+import { readFileSync, readdirSync, mkdirSync, copyFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 const watch = process.argv.includes('--watch');
@@ -141,6 +141,11 @@ const watchPlugin = (name) => ({
 });
 
 mkdirSync('dist', { recursive: true });
+// The WASM backend's binaries, next to the bundles that load them (the CLI reads them from its
+// own folder; the webview fetches them from dist/ and hands them to its worker).
+for (const file of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm']) {
+  copyFileSync(path.join('node_modules/@tensorflow/tfjs-backend-wasm/dist', file), path.join('dist', file));
+}
 if (watch) {
   for (const [name, options] of Object.entries(targets)) {
     const ctx = await esbuild.context({ ...options, plugins: [watchPlugin(name)] });

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { EXIT, UsageError, errorLine, exitStatusFor } from './output';
 import { runList } from './commands/list';
 import { runStats } from './commands/stats';
+import { runAnalyze, runCompare } from './commands/analyze';
 import { toWireError } from '../core/errors';
 
 declare const SUPERPOSITION_LAB_VERSION: string; // injected by esbuild from package.json
@@ -14,6 +15,9 @@ const HELP = `superposition-lab — inspect safetensors checkpoints and study su
 Usage:
   superposition-lab list <file.safetensors | model.safetensors.index.json> [--json] [--no-index]
   superposition-lab stats <file | index.json> <tensor name> [--json] [--bins N]
+  superposition-lab analyze <file | index.json> [--tensor NAME] [--transpose] [--json]
+                    [--pair-budget N] [--seed S] [--sample-rows R] [--kernel exact|fast]
+  superposition-lab compare <file> <file> ... [--json]
   superposition-lab --help | --version
 
 Commands:
@@ -21,13 +25,40 @@ Commands:
           A shard next to a *.safetensors.index.json opens the whole model (--no-index: this file only).
   stats   min, max, mean, std, zeros, NaN/Inf counts and a value histogram of one tensor,
           read in chunks.
+  analyze Superposition geometry of the LM head (or --tensor): row norms, fraction of
+          represented rows (norm > 0.5, > 1), mean squared overlap of normalised rows over all
+          pairs (exact), mean and max |overlap| (exact when n²·m <= --pair-budget, else from a
+          seeded sample with a 95% interval), the Welch bound and 1/m. Rows are streamed in blocks.
+  compare Mean squared overlap against 1/m for several checkpoints, and the log-log slope ± SE.
 
 Options:
   --json        Machine-readable output on stdout.
   --no-index    Do not look for a sharded-model index next to a .safetensors file.
   --bins N      Histogram bins for stats (default 64).
+  --tensor NAME The matrix to analyse (default: the LM head, found by name, then by shape).
+  --transpose   The matrix is stored as [width, vocabulary]: analyse its transpose.
+  --pair-budget N  Exact pair statistics while n²·m <= N (default 2e9).
+  --sample-rows R  Rows sampled for pair statistics beyond the budget (default 2048).
+  --seed S      Seed of that sample (default 0).
+  --kernel K    exact (float64, slow) or fast (float32 blocks on WASM, float64 sums); default
+                exact for small matrices (n·m² <= 4e8), fast otherwise.
 
 Exit status: 0 ok, 1 usage error, 2 invalid input, 3 internal error.`;
+
+/** A numeric option within [min, max], or undefined when absent. */
+function optionalNumber(flag: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min || n > max || (flag !== '--pair-budget' && !Number.isInteger(n))) {
+    throw new UsageError(`${flag} must be a number from ${min} to ${max}, got ${value}`);
+  }
+  return n;
+}
+
+function kernelOption(value: string | undefined): 'exact' | 'fast' | undefined {
+  if (value === undefined || value === 'exact' || value === 'fast') return value;
+  throw new UsageError(`--kernel must be exact or fast, got ${value}`);
+}
 
 async function main(argv: readonly string[]): Promise<number> {
   let cancelled = false;
@@ -45,6 +76,12 @@ async function main(argv: readonly string[]): Promise<number> {
         json: { type: 'boolean', default: false },
         'no-index': { type: 'boolean', default: false },
         bins: { type: 'string' },
+        tensor: { type: 'string' },
+        transpose: { type: 'boolean', default: false },
+        'pair-budget': { type: 'string' },
+        'sample-rows': { type: 'string' },
+        seed: { type: 'string' },
+        kernel: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
       },
@@ -74,6 +111,28 @@ async function main(argv: readonly string[]): Promise<number> {
         await runStats(rest[0]!, rest[1]!, { json, bins, isCancelled: () => cancelled }, write);
         return EXIT.ok;
       }
+      case 'analyze':
+      case 'compare': {
+        const analysisOptions = {
+          json,
+          tensor: values.tensor,
+          transpose: values.transpose === true,
+          pairBudget: optionalNumber('--pair-budget', values['pair-budget'], 1, Number.MAX_SAFE_INTEGER),
+          sampleRows: optionalNumber('--sample-rows', values['sample-rows'], 2, 1_000_000),
+          seed: optionalNumber('--seed', values.seed, 0, 2 ** 32 - 1),
+          kernel: kernelOption(values.kernel),
+          isCancelled: () => cancelled,
+        };
+        if (command === 'analyze') {
+          if (rest.length !== 1) throw new UsageError('analyze takes exactly one file');
+          await runAnalyze(rest[0]!, analysisOptions, write);
+        } else {
+          if (rest.length < 2) throw new UsageError('compare takes two or more files');
+          if (values.tensor !== undefined) throw new UsageError('compare finds each LM head itself; --tensor applies to analyze');
+          await runCompare(rest, analysisOptions, write);
+        }
+        return EXIT.ok;
+      }
       case undefined:
         throw new UsageError('no command given');
       default:
@@ -97,6 +156,14 @@ async function main(argv: readonly string[]): Promise<number> {
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code === 'EPIPE') process.exit(EXIT.ok);
 });
+
+// For benchmarks: SUPERPOSITION_LAB_RUSAGE=1 reports peak memory and CPU time on stderr.
+if (process.env['SUPERPOSITION_LAB_RUSAGE']) {
+  process.on('exit', () => {
+    const u = process.resourceUsage();
+    process.stderr.write(`rusage: maxRSS ${Math.round(u.maxRSS / 1024)} MiB, user ${(u.userCPUTime / 1e6).toFixed(2)} s, system ${(u.systemCPUTime / 1e6).toFixed(2)} s\n`);
+  });
+}
 
 main(process.argv.slice(2)).then(
   (code) => {

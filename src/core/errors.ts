@@ -35,6 +35,9 @@ export type ErrorCode =
   | 'index/missing-shard'
   | 'index/mismatch'
   | 'index/duplicate'
+  // Analysis of a matrix.
+  | 'analysis/not-a-matrix'
+  | 'analysis/no-matrix-found'
   // Files the host refuses to read.
   | 'file/too-large'
   | 'file/not-found'
@@ -132,6 +135,10 @@ export const messages = {
     `${file} says tensor "${name}" is in ${shard}, but that shard's header does not list it.`,
   indexDuplicate: (file: string, name: string, a: string, b: string) =>
     `${file}: tensor "${name}" is stored in two shards, ${a} and ${b}.`,
+  notAMatrix: (file: string, name: string, shape: readonly number[]) =>
+    `${file}: tensor "${name}" has shape [${shape.join(', ')}]; the analysis needs a 2-D matrix with at least one row and one column (rows = features or tokens, columns = model width).`,
+  noMatrixFound: (file: string) =>
+    `${file} has no 2-D tensor that looks like an LM head or embedding; name one with --tensor (or pick one in the viewer).`,
   fileTooLarge: (file: string, size: number, maxMB: number) =>
     `${file} is ${Math.round(size / 1e6).toLocaleString('en-US')} MB; files on this file system must be read whole and the limit is ${maxMB} MB (setting superpositionLab.maxWholeFileReadMB).`,
   notFound: (file: string) => `${file} does not exist.`,

@@ -1,0 +1,98 @@
+// Statistics of the overlaps u_i·u_j over all pairs i < j of a set of unit rows: mean |overlap|,
+// mean squared overlap, max |overlap|, and a histogram of squared overlaps. Computed in blocks of
+// rows (A·Bᵀ on the kernel), so memory is one block of products at a time.
+//
+// When the rows are a uniform random sample of a larger set, the pair means are U-statistics:
+// unbiased for the mean over all pairs of the full set. Their variance is Hoeffding's
+//   Var(U) = 4(r−2)/(r(r−1))·ζ₁ + 2/(r(r−1))·ζ₂,
+// with ζ₁ the variance of each row's mean over its partners and ζ₂ the variance of one pair's
+// value. Both are estimated from the sample (the ζ₁ estimate is slightly high, so the interval is
+// conservative), and the 95% interval is the mean ± 1.96·√Var.
+
+import type { MatrixKernel } from './kernel';
+
+/** Squared-overlap histogram: bin 0 is [0, 1e-8); then BINS_PER_DECADE bins per decade up to 1. */
+export const SQ_OVERLAP_MIN_LOG10 = -8;
+export const BINS_PER_DECADE = 4;
+export const SQ_OVERLAP_BINS = 1 + -SQ_OVERLAP_MIN_LOG10 * BINS_PER_DECADE;
+
+/** Lower edge of each histogram bin (the last bin ends at 1). */
+export function sqOverlapBinEdges(): number[] {
+  return [0, ...Array.from({ length: SQ_OVERLAP_BINS - 1 }, (_, i) => 10 ** (SQ_OVERLAP_MIN_LOG10 + i / BINS_PER_DECADE))];
+}
+
+function sqOverlapBin(c2: number): number {
+  if (c2 < 1e-8) return 0;
+  const b = 1 + Math.floor((Math.log10(c2) - SQ_OVERLAP_MIN_LOG10) * BINS_PER_DECADE);
+  return Math.min(SQ_OVERLAP_BINS - 1, b);
+}
+
+export interface PairStatistics {
+  readonly rows: number;
+  readonly pairs: number;
+  readonly meanAbs: number;
+  readonly meanSq: number;
+  readonly maxAbs: number;
+  /** 95% interval of meanAbs as an estimate of the mean over a larger set (sampled rows). */
+  readonly meanAbsCI95: readonly [number, number];
+  /** Counts of pairs per squared-overlap bin (see sqOverlapBinEdges). */
+  readonly sqHistogram: readonly number[];
+}
+
+export interface PairOptions {
+  readonly kernel: MatrixKernel;
+  /** Rows per block of products (default: about 1M products per block). */
+  readonly blockRows?: number;
+  readonly isCancelled?: () => boolean;
+  readonly onProgress?: (fraction: number) => void;
+  readonly cancelled?: () => Error;
+}
+
+/** Statistics over all pairs of the `r` unit rows in `u` (r×m, row-major); null for r < 2. */
+export async function pairStatistics(u: Float32Array, r: number, m: number, options: PairOptions): Promise<PairStatistics | null> {
+  if (r < 2) return null;
+  const block = options.blockRows ?? Math.max(1, Math.min(r, Math.floor(1_048_576 / r)));
+  const rowAbs = new Float64Array(r);
+  const hist = new Array<number>(SQ_OVERLAP_BINS).fill(0);
+  let sumAbs = 0;
+  let sumSq = 0;
+  let maxAbs = 0;
+  for (let i0 = 0; i0 < r; i0 += block) {
+    if (options.isCancelled?.()) throw options.cancelled?.() ?? new Error('cancelled');
+    const bi = Math.min(block, r - i0);
+    // Only partners j > i are needed: multiply the block by rows i0.. r-1.
+    const partners = r - i0;
+    const c = await options.kernel.crossProducts(u.subarray(i0 * m, (i0 + bi) * m), bi, u.subarray(i0 * m), partners, m);
+    for (let a = 0; a < bi; a++) {
+      const i = i0 + a;
+      let rowSum = 0;
+      for (let jj = a + 1; jj < partners; jj++) {
+        const v = c[a * partners + jj]!;
+        const abs = v < 0 ? -v : v;
+        const sq = v * v;
+        sumAbs += abs;
+        sumSq += sq;
+        if (abs > maxAbs) maxAbs = abs;
+        hist[sqOverlapBin(sq)]!++;
+        rowSum += abs;
+        rowAbs[i0 + jj]! += abs;
+      }
+      rowAbs[i]! += rowSum;
+    }
+    options.onProgress?.((i0 + bi) / r);
+  }
+  const pairs = (r * (r - 1)) / 2;
+  const meanAbs = sumAbs / pairs;
+  const meanSq = sumSq / pairs;
+  // Hoeffding's variance of a U-statistic, estimated from the sample.
+  let zeta1 = 0;
+  for (let i = 0; i < r; i++) {
+    const g = rowAbs[i]! / (r - 1) - meanAbs;
+    zeta1 += g * g;
+  }
+  zeta1 /= Math.max(1, r - 1);
+  const zeta2 = Math.max(0, meanSq - meanAbs * meanAbs);
+  const variance = r > 2 ? ((4 * (r - 2)) / (r * (r - 1))) * zeta1 + (2 / (r * (r - 1))) * zeta2 : zeta2;
+  const half = 1.96 * Math.sqrt(variance);
+  return { rows: r, pairs, meanAbs, meanSq, maxAbs, meanAbsCI95: [Math.max(0, meanAbs - half), Math.min(1, meanAbs + half)], sqHistogram: hist };
+}

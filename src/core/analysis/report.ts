@@ -1,0 +1,74 @@
+// The analysis as one plain JSON object: what `analyze --json` prints, what the panel exports
+// and what the extension caches. Field names are part of the CLI's contract (README).
+
+import type { SuperpositionAnalysis } from './superposition';
+import { sqOverlapBinEdges } from './pairs';
+import type { Dtype } from '../safetensors/dtype';
+
+export interface ReportSubject {
+  /** The file analysed (display name). */
+  readonly file: string;
+  readonly tensor: string;
+  readonly dtype: Dtype;
+  readonly transposed: boolean;
+  /** Why this tensor was chosen (e.g. "known LM-head name …"). */
+  readonly tensorChoice: string;
+  readonly pairBudget: number;
+  readonly seed: number;
+  /** The TF.js backend or "none" when the exact float64 kernel ran. */
+  readonly backend: string;
+  readonly ms: number;
+}
+
+export function analysisReport(subject: ReportSubject, a: SuperpositionAnalysis) {
+  return {
+    file: subject.file,
+    tensor: subject.tensor,
+    dtype: subject.dtype,
+    n: a.n,
+    m: a.m,
+    transposed: subject.transposed,
+    tensorChoice: subject.tensorChoice,
+    rowNorm: a.rowNorm,
+    zeroRows: a.zeroRows,
+    nonFiniteRows: a.nonFiniteRows,
+    validRows: a.validRows,
+    fracRepresented: a.fracRepresented,
+    fracStrong: a.fracStrong,
+    meanSqOverlap: a.meanSqOverlap,
+    meanAbsOverlap: a.meanAbsOverlap,
+    meanAbsOverlapCI95: a.all.meanAbsOverlapCI95,
+    maxAbsOverlap: a.maxAbsOverlap,
+    overlapMethod: a.overlapMethod,
+    sampledRows: a.all.sampledRows,
+    sampledPairs: a.all.sampledPairs,
+    pairs: a.all.pairs,
+    pairBudget: subject.pairBudget,
+    seed: subject.seed,
+    welchBound: a.welchBound,
+    welchBoundSq: a.welchBound * a.welchBound,
+    invM: a.invM,
+    meanSqOverlapTimesM: a.meanSqOverlap === null ? null : a.meanSqOverlap * a.m,
+    strong: {
+      rows: a.strong.rows,
+      meanSqOverlap: a.strong.meanSqOverlap,
+      meanAbsOverlap: a.strong.meanAbsOverlap,
+      meanAbsOverlapCI95: a.strong.meanAbsOverlapCI95,
+      maxAbsOverlap: a.strong.maxAbsOverlap,
+      method: a.strong.method,
+      welchBound: a.strong.welchBound,
+      welchBoundSq: a.strong.welchBound * a.strong.welchBound,
+    },
+    histograms: {
+      rowNorm: a.rowNormHistogram,
+      sqOverlap: a.all.sqOverlapHistogram === null ? null : { lowerEdges: sqOverlapBinEdges(), counts: a.all.sqOverlapHistogram },
+      sqOverlapStrong: a.strong.sqOverlapHistogram === null ? null : { lowerEdges: sqOverlapBinEdges(), counts: a.strong.sqOverlapHistogram },
+    },
+    notes: a.notes,
+    kernel: a.kernel,
+    backend: subject.backend,
+    ms: subject.ms,
+  };
+}
+
+export type AnalysisReport = ReturnType<typeof analysisReport>;

@@ -1,0 +1,40 @@
+// The real checkpoint against its reference statistics (../shared/data/stories260K.reference.json,
+// computed in float64 by a separate program): every number to 1e-6 relative.
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyzeTensor } from '../../../src/core/analysis/analyzeTensor';
+import { float64Kernel } from '../../../src/core/analysis/kernel';
+import { readSafetensorsHeader } from '../../../src/core/safetensors/reader';
+import { openNodeReader } from '../../../src/node/files';
+
+const DATA = path.resolve(__dirname, '../../../../shared/data');
+const ref = JSON.parse(readFileSync(path.join(DATA, 'stories260K.reference.json'), 'utf8')).models.stories260K.stats;
+
+const close = (actual: number | null, expected: number) => {
+  expect(actual).not.toBeNull();
+  expect(Math.abs(actual! / expected - 1), `${actual} vs ${expected}`).toBeLessThan(1e-6);
+};
+
+describe('stories260K LM head', () => {
+  it('matches the reference statistics to 1e-6 relative', async () => {
+    const reader = (await openNodeReader(path.join(DATA, 'stories260K.lm_head.safetensors'), 'stories260K'))!;
+    const header = await readSafetensorsHeader(reader);
+    const { analysis: a } = await analyzeTensor(reader, header, header.tensors[0]!, { kernel: float64Kernel });
+    expect(a.n).toBe(ref.n);
+    expect(a.m).toBe(ref.m);
+    expect(a.zeroRows).toBe(ref.n_zero_rows);
+    expect(a.overlapMethod).toBe('exact');
+    close(a.rowNorm!.mean, ref.mean_row_norm);
+    close(a.rowNorm!.std, ref.std_row_norm);
+    close(a.rowNorm!.min, ref.min_row_norm);
+    close(a.rowNorm!.max, ref.max_row_norm);
+    expect(a.fracRepresented).toBe(ref.frac_rows_norm_gt_0p5);
+    expect(a.fracStrong).toBe(ref.frac_rows_norm_gt_1);
+    close(a.meanSqOverlap, ref.mean_sq_overlap);
+    close(a.meanAbsOverlap, ref.mean_abs_overlap);
+    close(a.maxAbsOverlap, ref.max_abs_overlap);
+    expect(a.invM).toBe(ref.inv_m);
+    close(a.meanSqOverlap! * a.m, ref.mean_sq_overlap_times_m);
+  });
+});
