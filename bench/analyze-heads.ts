@@ -5,6 +5,7 @@
 // block is the same for every block), unless --full-naive is given.
 // Usage: npm run bench:analyze [-- --full-naive] [-- --skip-qwen]
 import { spawnSync } from 'node:child_process';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
@@ -73,7 +74,7 @@ async function naiveAllPairs(
 }
 
 async function main(): Promise<void> {
-  console.log(`analyze benchmark (Node ${process.version}, ${require('node:os').cpus().length} cores)\n`);
+  console.log(`analyze benchmark (Node ${process.version}, ${os.cpus().length} cores)\n`);
   const specs = args.includes('--skip-qwen') ? [GPT2] : [GPT2, QWEN];
   for (const spec of specs) {
     const file = ensureHead(spec);

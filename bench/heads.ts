@@ -3,7 +3,7 @@
 //   qwen-head.safetensors  152064 × 1024, BF16 (Qwen2.5-0.5B-size vocabulary, ~311 MB)
 // Rows are Gaussian with a spread of norms (log-normal), like trained embeddings; the values are
 // seeded, so every run analyses the same bytes. Written once into bench/.cache/.
-import { closeSync, existsSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
 import { numberToBF16, numberToF16 } from '../src/core/safetensors/encode';
 import { mulberry32 } from '../src/core/random';
@@ -55,7 +55,7 @@ export function ensureHead(spec: HeadSpec): string {
     writeSync(fd, new Uint8Array(out.buffer));
   }
   closeSync(fd);
-  require('node:fs').renameSync(`${file}.tmp`, file);
+  renameSync(`${file}.tmp`, file);
   return file;
 }
 

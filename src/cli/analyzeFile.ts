@@ -23,7 +23,10 @@ export interface AnalyzeFileOptions {
   readonly onProgress?: (fraction: number) => void;
 }
 
-export async function analyzeFile(file: string, options: AnalyzeFileOptions): Promise<{ report: AnalysisReport; transposeHint: string | null }> {
+export async function analyzeFile(
+  file: string,
+  options: AnalyzeFileOptions,
+): Promise<{ report: AnalysisReport; transposeHint: string | null }> {
   const files = nodeCheckpointFiles();
   const opened = await openCheckpoint(files, file);
   const choice = findLmHead(opened.model, options.tensor);
@@ -58,7 +61,17 @@ export async function analyzeFile(file: string, options: AnalyzeFileOptions): Pr
     onProgress: options.onProgress,
   });
   const report = analysisReport(
-    { file, tensor: tensor.name, dtype: tensor.dtype, transposed: options.transpose, tensorChoice: choice.reason, pairBudget, seed, backend, ms: performance.now() - t0 },
+    {
+      file,
+      tensor: tensor.name,
+      dtype: tensor.dtype,
+      transposed: options.transpose,
+      tensorChoice: choice.reason,
+      pairBudget,
+      seed,
+      backend,
+      ms: performance.now() - t0,
+    },
     analysis,
   );
   return { report, transposeHint: options.transpose ? null : choice.transposeHint };

@@ -128,7 +128,8 @@ async function main(argv: readonly string[]): Promise<number> {
           await runAnalyze(rest[0]!, analysisOptions, write);
         } else {
           if (rest.length < 2) throw new UsageError('compare takes two or more files');
-          if (values.tensor !== undefined) throw new UsageError('compare finds each LM head itself; --tensor applies to analyze');
+          if (values.tensor !== undefined)
+            throw new UsageError('compare finds each LM head itself; --tensor applies to analyze');
           await runCompare(rest, analysisOptions, write);
         }
         return EXIT.ok;
@@ -161,7 +162,9 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
 if (process.env['SUPERPOSITION_LAB_RUSAGE']) {
   process.on('exit', () => {
     const u = process.resourceUsage();
-    process.stderr.write(`rusage: maxRSS ${Math.round(u.maxRSS / 1024)} MiB, user ${(u.userCPUTime / 1e6).toFixed(2)} s, system ${(u.systemCPUTime / 1e6).toFixed(2)} s\n`);
+    process.stderr.write(
+      `rusage: maxRSS ${Math.round(u.maxRSS / 1024)} MiB, user ${(u.userCPUTime / 1e6).toFixed(2)} s, system ${(u.systemCPUTime / 1e6).toFixed(2)} s\n`,
+    );
   });
 }
 

@@ -18,8 +18,11 @@ export function progressBar(title: string): Progress {
       const width = 24;
       const filled = Math.round(Math.min(1, fraction) * width);
       const elapsed = (now - start) / 1000;
-      const eta = fraction > 0.02 && fraction < 1 ? ` · ${Math.ceil((elapsed * (1 - fraction)) / fraction)} s left` : '';
-      stream.write(`\r${title} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${Math.floor(fraction * 100)}%${eta}${label ? ` · ${label}` : ''}\x1b[K`);
+      const eta =
+        fraction > 0.02 && fraction < 1 ? ` · ${Math.ceil((elapsed * (1 - fraction)) / fraction)} s left` : '';
+      stream.write(
+        `\r${title} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${Math.floor(fraction * 100)}%${eta}${label ? ` · ${label}` : ''}\x1b[K`,
+      );
     },
     done() {
       stream.write('\r\x1b[K');

@@ -10,16 +10,22 @@ import { progressBar } from '../progress';
 import { renderTable } from '../output';
 import { CoreError } from '../../core/errors';
 
-const num = (x: number | null | undefined, digits = 4): string => (x === null || x === undefined ? '—' : Number(x.toPrecision(digits)).toString());
+const num = (x: number | null | undefined, digits = 4): string =>
+  x === null || x === undefined ? '—' : Number(x.toPrecision(digits)).toString();
 
 export function analysisText(r: AnalysisReport, transposeHint: string | null): string {
   const lines: string[] = [];
-  lines.push(`${r.file} · ${r.tensor} (${r.dtype}, ${formatInteger(r.n)} × ${formatInteger(r.m)}${r.transposed ? ', transposed' : ''}; ${r.tensorChoice})`);
+  lines.push(
+    `${r.file} · ${r.tensor} (${r.dtype}, ${formatInteger(r.n)} × ${formatInteger(r.m)}${r.transposed ? ', transposed' : ''}; ${r.tensorChoice})`,
+  );
   lines.push('');
   const rn = r.rowNorm;
-  lines.push(`row norms        ${rn ? `mean ${num(rn.mean)}  std ${num(rn.std)}  min ${num(rn.min)}  max ${num(rn.max)}` : 'no finite rows'}`);
+  lines.push(
+    `row norms        ${rn ? `mean ${num(rn.mean)}  std ${num(rn.std)}  min ${num(rn.min)}  max ${num(rn.max)}` : 'no finite rows'}`,
+  );
   lines.push(`represented      φ½ = ${num(r.fracRepresented)} (norm > 0.5)   φ₁ = ${num(r.fracStrong)} (norm > 1)`);
-  if (r.zeroRows + r.nonFiniteRows > 0) lines.push(`excluded rows    ${r.zeroRows} zero, ${r.nonFiniteRows} non-finite`);
+  if (r.zeroRows + r.nonFiniteRows > 0)
+    lines.push(`excluded rows    ${r.zeroRows} zero, ${r.nonFiniteRows} non-finite`);
   const how =
     r.overlapMethod === 'exact'
       ? `exact over ${formatInteger(r.pairs)} pairs of ${formatInteger(r.validRows)} rows`
@@ -30,9 +36,15 @@ export function analysisText(r: AnalysisReport, transposeHint: string | null): s
   lines.push(`  mean (u·u)²    ${num(r.meanSqOverlap)}   (1/m = ${num(r.invM)}; × m = ${num(r.meanSqOverlapTimesM)})`);
   const ci = r.meanAbsOverlapCI95;
   lines.push(`  mean |u·u|     ${num(r.meanAbsOverlap)}${ci ? `   (95% CI ${num(ci[0])} – ${num(ci[1])})` : ''}`);
-  lines.push(`  max |u·u|      ${num(r.maxAbsOverlap)}${r.overlapMethod === 'sampled' ? '   (largest sampled: a lower bound)' : ''}`);
-  lines.push(`  Welch κ        ${num(r.welchBound)} (κ² = ${num(r.welchBoundSq)}) for ${formatInteger(r.validRows)} unit vectors in R^${r.m}`);
-  lines.push(`strong set S     ${formatInteger(r.strong.rows)} rows with ‖W_i‖ > 1: mean (u·u)² ${num(r.strong.meanSqOverlap)}, Welch κ² ${num(r.strong.welchBoundSq)}`);
+  lines.push(
+    `  max |u·u|      ${num(r.maxAbsOverlap)}${r.overlapMethod === 'sampled' ? '   (largest sampled: a lower bound)' : ''}`,
+  );
+  lines.push(
+    `  Welch κ        ${num(r.welchBound)} (κ² = ${num(r.welchBoundSq)}) for ${formatInteger(r.validRows)} unit vectors in R^${r.m}`,
+  );
+  lines.push(
+    `strong set S     ${formatInteger(r.strong.rows)} rows with ‖W_i‖ > 1: mean (u·u)² ${num(r.strong.meanSqOverlap)}, Welch κ² ${num(r.strong.welchBoundSq)}`,
+  );
   for (const note of r.notes) lines.push(`note: ${note}`);
   if (transposeHint) lines.push(`note: ${transposeHint}`);
   lines.push(`computed in ${(r.ms / 1000).toFixed(2)} s (kernel: ${r.kernel})`);
@@ -43,7 +55,11 @@ export interface AnalyzeCommandOptions extends AnalyzeFileOptions {
   readonly json: boolean;
 }
 
-export async function runAnalyze(file: string, options: AnalyzeCommandOptions, write: (s: string) => void): Promise<void> {
+export async function runAnalyze(
+  file: string,
+  options: AnalyzeCommandOptions,
+  write: (s: string) => void,
+): Promise<void> {
   const bar = progressBar('analysing');
   try {
     const { report, transposeHint } = await analyzeFile(file, { ...options, onProgress: (f) => bar.update(f) });
@@ -76,14 +92,32 @@ export function compareFit(rows: readonly CompareRow[]): LinearFit | null {
   );
 }
 
-export async function runCompare(files: readonly string[], options: AnalyzeCommandOptions, write: (s: string) => void): Promise<void> {
+export async function runCompare(
+  files: readonly string[],
+  options: AnalyzeCommandOptions,
+  write: (s: string) => void,
+): Promise<void> {
   if (files.length < 2) throw new CoreError('usage', 'compare needs at least two checkpoints.');
   const rows: CompareRow[] = [];
   for (const [i, file] of files.entries()) {
     const bar = progressBar(`${i + 1}/${files.length} ${file}`);
     try {
-      const { report: r } = await analyzeFile(file, { ...options, tensor: undefined, onProgress: (f) => bar.update(f) });
-      rows.push({ file, tensor: r.tensor, n: r.n, m: r.m, invM: r.invM, meanSqOverlap: r.meanSqOverlap, meanSqOverlapTimesM: r.meanSqOverlapTimesM, fracRepresented: r.fracRepresented, meanRowNorm: r.rowNorm?.mean ?? null });
+      const { report: r } = await analyzeFile(file, {
+        ...options,
+        tensor: undefined,
+        onProgress: (f) => bar.update(f),
+      });
+      rows.push({
+        file,
+        tensor: r.tensor,
+        n: r.n,
+        m: r.m,
+        invM: r.invM,
+        meanSqOverlap: r.meanSqOverlap,
+        meanSqOverlapTimesM: r.meanSqOverlapTimesM,
+        fracRepresented: r.fracRepresented,
+        meanRowNorm: r.rowNorm?.mean ?? null,
+      });
     } finally {
       bar.done();
     }

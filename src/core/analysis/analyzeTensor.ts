@@ -21,7 +21,13 @@ export async function analyzeTensor(
 ): Promise<{ layout: MatrixLayout; analysis: SuperpositionAnalysis; accumulator: SuperpositionAccumulator }> {
   const layout = matrixLayout(reader.name, tensor, options.transpose ?? false);
   const accumulator = new SuperpositionAccumulator(layout.n, layout.m, options);
-  for await (const block of readRowBlocks(reader, header, tensor, layout, options.blockRows ?? defaultBlockRows(layout.m))) {
+  for await (const block of readRowBlocks(
+    reader,
+    header,
+    tensor,
+    layout,
+    options.blockRows ?? defaultBlockRows(layout.m),
+  )) {
     await accumulator.addRows(block.values, block.rows);
     options.onProgress?.((0.8 * accumulator.rowsSeen) / layout.n);
   }

@@ -7,7 +7,12 @@ import { float64Kernel, type MatrixKernel } from './kernel';
 /** n·m² up to this runs in float64 (≈ 0.4·10⁹ multiply-adds per second in V8 here). */
 export const EXACT_KERNEL_LIMIT = 4e8;
 
-export function chooseKernel(n: number, m: number, fast: (() => MatrixKernel) | null, force?: 'exact' | 'fast'): MatrixKernel {
+export function chooseKernel(
+  n: number,
+  m: number,
+  fast: (() => MatrixKernel) | null,
+  force?: 'exact' | 'fast',
+): MatrixKernel {
   if (force === 'exact' || fast === null) return float64Kernel;
   if (force === 'fast') return fast();
   return n * m * m <= EXACT_KERNEL_LIMIT ? float64Kernel : fast();

@@ -8,7 +8,13 @@ export interface MatrixKernel {
   /** G (m×m, row-major, float64) += XᵀX for X = `rows`×m (row-major float32). Full matrix. */
   gramAccumulate(x: Float32Array, rows: number, m: number, g: Float64Array): Promise<void>;
   /** A·Bᵀ for A = aRows×m and B = bRows×m (row-major): aRows×bRows, row-major. */
-  crossProducts(a: Float32Array, aRows: number, b: Float32Array, bRows: number, m: number): Promise<Float32Array | Float64Array>;
+  crossProducts(
+    a: Float32Array,
+    aRows: number,
+    b: Float32Array,
+    bRows: number,
+    m: number,
+  ): Promise<Float32Array | Float64Array>;
   dispose?(): void;
 }
 

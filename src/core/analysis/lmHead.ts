@@ -40,18 +40,24 @@ function hint(t: ModelTensor): string | null {
 export function findLmHead(model: CheckpointModel, override?: string): LmHeadChoice {
   if (override !== undefined) {
     const t = model.tensors.find((x) => x.name === override);
-    if (t === undefined) throw new CoreError('safetensors/tensor-not-found', messages.tensorNotFound(model.source, override));
+    if (t === undefined)
+      throw new CoreError('safetensors/tensor-not-found', messages.tensorNotFound(model.source, override));
     return { tensor: t, reason: 'named by you', transposeHint: hint(t) };
   }
   const byName = new Map(model.tensors.map((t) => [t.name, t]));
   for (const name of LM_HEAD_NAMES) {
     const t = byName.get(name);
-    if (t !== undefined && t.shape.length === 2) return { tensor: t, reason: `known LM-head name "${name}"`, transposeHint: hint(t) };
+    if (t !== undefined && t.shape.length === 2)
+      return { tensor: t, reason: `known LM-head name "${name}"`, transposeHint: hint(t) };
   }
   const matrices = model.tensors.filter((t) => t.shape.length === 2 && t.shape[0]! > t.shape[1]! && t.shape[1]! > 0);
   if (matrices.length > 0) {
     const t = matrices.reduce((best, x) => (x.numel > best.numel ? x : best));
-    return { tensor: t, reason: `largest 2-D tensor with more rows than columns (${t.shape[0]} × ${t.shape[1]})`, transposeHint: null };
+    return {
+      tensor: t,
+      reason: `largest 2-D tensor with more rows than columns (${t.shape[0]} × ${t.shape[1]})`,
+      transposeHint: null,
+    };
   }
   const any = model.tensors.filter((t) => t.shape.length === 2 && t.numel > 0);
   if (any.length > 0) {

@@ -18,7 +18,10 @@ export const SQ_OVERLAP_BINS = 1 + -SQ_OVERLAP_MIN_LOG10 * BINS_PER_DECADE;
 
 /** Lower edge of each histogram bin (the last bin ends at 1). */
 export function sqOverlapBinEdges(): number[] {
-  return [0, ...Array.from({ length: SQ_OVERLAP_BINS - 1 }, (_, i) => 10 ** (SQ_OVERLAP_MIN_LOG10 + i / BINS_PER_DECADE))];
+  return [
+    0,
+    ...Array.from({ length: SQ_OVERLAP_BINS - 1 }, (_, i) => 10 ** (SQ_OVERLAP_MIN_LOG10 + i / BINS_PER_DECADE)),
+  ];
 }
 
 function sqOverlapBin(c2: number): number {
@@ -49,7 +52,12 @@ export interface PairOptions {
 }
 
 /** Statistics over all pairs of the `r` unit rows in `u` (r×m, row-major); null for r < 2. */
-export async function pairStatistics(u: Float32Array, r: number, m: number, options: PairOptions): Promise<PairStatistics | null> {
+export async function pairStatistics(
+  u: Float32Array,
+  r: number,
+  m: number,
+  options: PairOptions,
+): Promise<PairStatistics | null> {
   if (r < 2) return null;
   const block = options.blockRows ?? Math.max(1, Math.min(r, Math.floor(1_048_576 / r)));
   const rowAbs = new Float64Array(r);
@@ -62,7 +70,13 @@ export async function pairStatistics(u: Float32Array, r: number, m: number, opti
     const bi = Math.min(block, r - i0);
     // Only partners j > i are needed: multiply the block by rows i0.. r-1.
     const partners = r - i0;
-    const c = await options.kernel.crossProducts(u.subarray(i0 * m, (i0 + bi) * m), bi, u.subarray(i0 * m), partners, m);
+    const c = await options.kernel.crossProducts(
+      u.subarray(i0 * m, (i0 + bi) * m),
+      bi,
+      u.subarray(i0 * m),
+      partners,
+      m,
+    );
     for (let a = 0; a < bi; a++) {
       const i = i0 + a;
       let rowSum = 0;
@@ -94,5 +108,13 @@ export async function pairStatistics(u: Float32Array, r: number, m: number, opti
   const zeta2 = Math.max(0, meanSq - meanAbs * meanAbs);
   const variance = r > 2 ? ((4 * (r - 2)) / (r * (r - 1))) * zeta1 + (2 / (r * (r - 1))) * zeta2 : zeta2;
   const half = 1.96 * Math.sqrt(variance);
-  return { rows: r, pairs, meanAbs, meanSq, maxAbs, meanAbsCI95: [Math.max(0, meanAbs - half), Math.min(1, meanAbs + half)], sqHistogram: hist };
+  return {
+    rows: r,
+    pairs,
+    meanAbs,
+    meanSq,
+    maxAbs,
+    meanAbsCI95: [Math.max(0, meanAbs - half), Math.min(1, meanAbs + half)],
+    sqHistogram: hist,
+  };
 }

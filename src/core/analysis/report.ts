@@ -61,8 +61,14 @@ export function analysisReport(subject: ReportSubject, a: SuperpositionAnalysis)
     },
     histograms: {
       rowNorm: a.rowNormHistogram,
-      sqOverlap: a.all.sqOverlapHistogram === null ? null : { lowerEdges: sqOverlapBinEdges(), counts: a.all.sqOverlapHistogram },
-      sqOverlapStrong: a.strong.sqOverlapHistogram === null ? null : { lowerEdges: sqOverlapBinEdges(), counts: a.strong.sqOverlapHistogram },
+      sqOverlap:
+        a.all.sqOverlapHistogram === null
+          ? null
+          : { lowerEdges: sqOverlapBinEdges(), counts: a.all.sqOverlapHistogram },
+      sqOverlapStrong:
+        a.strong.sqOverlapHistogram === null
+          ? null
+          : { lowerEdges: sqOverlapBinEdges(), counts: a.strong.sqOverlapHistogram },
     },
     notes: a.notes,
     kernel: a.kernel,

@@ -163,7 +163,8 @@ export class SuperpositionAccumulator {
     readonly m: number,
     private readonly options: AnalysisOptions,
   ) {
-    if (!Number.isInteger(n) || n < 1 || !Number.isInteger(m) || m < 1) throw new CoreError('usage', `Cannot analyse a ${n}×${m} matrix.`);
+    if (!Number.isInteger(n) || n < 1 || !Number.isInteger(m) || m < 1)
+      throw new CoreError('usage', `Cannot analyse a ${n}×${m} matrix.`);
     this.norms = new Float64Array(n);
     this.finite = new Uint8Array(n);
     this.gramStrong = new GramSet(m);
@@ -191,7 +192,8 @@ export class SuperpositionAccumulator {
     this.checkCancelled();
     const m = this.m;
     if (this.finished) throw new Error('SuperpositionAccumulator: addRows after finish');
-    if (values.length < rows * m || this.seen + rows > this.n) throw new Error('SuperpositionAccumulator: block does not fit the matrix');
+    if (values.length < rows * m || this.seen + rows > this.n)
+      throw new Error('SuperpositionAccumulator: block does not fit the matrix');
     // Valid rows are written to `unitRest`, or to `unitStrong` when ‖W_i‖ > 1.
     const unitRest = new Float32Array(rows * m);
     const unitStrong = new Float32Array(rows * m);
@@ -218,7 +220,9 @@ export class SuperpositionAccumulator {
       if (!isFinite || norm === 0) continue;
       // Normalise in float64, store in float32; the quartic term uses the stored values.
       const isStrong = norm > 1;
-      const row = isStrong ? unitStrong.subarray(strong * m, (strong + 1) * m) : unitRest.subarray(rest * m, (rest + 1) * m);
+      const row = isStrong
+        ? unitStrong.subarray(strong * m, (strong + 1) * m)
+        : unitRest.subarray(rest * m, (rest + 1) * m);
       let stored = 0;
       for (let k = 0; k < m; k++) {
         const u = values[off + k]! / norm;

@@ -25,7 +25,12 @@ function transpose(x: Float32Array, rows: number, cols: number): Float32Array {
   return out;
 }
 
-async function product(a: Float32Array, aShape: [number, number], b: Float32Array, bShape: [number, number]): Promise<Float32Array> {
+async function product(
+  a: Float32Array,
+  aShape: [number, number],
+  b: Float32Array,
+  bShape: [number, number],
+): Promise<Float32Array> {
   const result = tf.tidy(() => tf.matMul(tf.tensor2d(a, aShape), tf.tensor2d(b, bShape)));
   try {
     return (await result.data()) as Float32Array;
@@ -38,7 +43,11 @@ async function product(a: Float32Array, aShape: [number, number], b: Float32Arra
  * XᵀX from three products instead of one: with X = [A B] split by columns at h = m/2, the blocks
  * AᵀA, AᵀB and BᵀB give all of XᵀX (BᵀA = (AᵀB)ᵀ), for 3/4 of the multiply-adds.
  */
-async function gramBlocks(block: Float32Array, rows: number, m: number): Promise<{ h: number; aa: Float32Array; ab: Float32Array; bb: Float32Array }> {
+async function gramBlocks(
+  block: Float32Array,
+  rows: number,
+  m: number,
+): Promise<{ h: number; aa: Float32Array; ab: Float32Array; bb: Float32Array }> {
   const h = m >> 1;
   const [aa, ab, bb] = tf.tidy(() => {
     const x = tf.tensor2d(block, [rows, m]);

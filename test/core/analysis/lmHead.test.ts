@@ -4,20 +4,47 @@ import type { CheckpointModel, ModelTensor } from '../../../src/core/safetensors
 import { welchBound, maxRealEtfSize } from '../../../src/core/analysis/welch';
 import { linearFit } from '../../../src/core/stats/regression';
 
-const t = (name: string, shape: number[]): ModelTensor => ({ name, dtype: 'F16', shape, numel: shape.reduce((a, b) => a * b, 1), begin: 0, end: 0, shard: 0 });
-const model = (...tensors: ModelTensor[]): CheckpointModel => ({ source: 'm.safetensors', indexFile: null, shards: [], tensors, metadata: {}, warnings: [] });
+const t = (name: string, shape: number[]): ModelTensor => ({
+  name,
+  dtype: 'F16',
+  shape,
+  numel: shape.reduce((a, b) => a * b, 1),
+  begin: 0,
+  end: 0,
+  shard: 0,
+});
+const model = (...tensors: ModelTensor[]): CheckpointModel => ({
+  source: 'm.safetensors',
+  indexFile: null,
+  shards: [],
+  tensors,
+  metadata: {},
+  warnings: [],
+});
 
 describe('findLmHead', () => {
   it('prefers a dedicated head over the tied embedding', () => {
-    const m = model(t('model.embed_tokens.weight', [32000, 4096]), t('lm_head.weight', [32000, 4096]), t('model.norm.weight', [4096]));
+    const m = model(
+      t('model.embed_tokens.weight', [32000, 4096]),
+      t('lm_head.weight', [32000, 4096]),
+      t('model.norm.weight', [4096]),
+    );
     expect(findLmHead(m).tensor.name).toBe('lm_head.weight');
   });
 
   it('knows the families of the paper', () => {
-    expect(findLmHead(model(t('gpt_neox.embed_in.weight', [50304, 512]), t('embed_out.weight', [50304, 512]))).tensor.name).toBe('embed_out.weight');
-    expect(findLmHead(model(t('wte.weight', [50257, 768]), t('wpe.weight', [1024, 768]))).tensor.name).toBe('wte.weight');
-    expect(findLmHead(model(t('model.decoder.embed_tokens.weight', [50272, 768]))).tensor.name).toBe('model.decoder.embed_tokens.weight');
-    expect(findLmHead(model(t('tok_embeddings.weight', [512, 64]))).reason).toBe('known LM-head name "tok_embeddings.weight"');
+    expect(
+      findLmHead(model(t('gpt_neox.embed_in.weight', [50304, 512]), t('embed_out.weight', [50304, 512]))).tensor.name,
+    ).toBe('embed_out.weight');
+    expect(findLmHead(model(t('wte.weight', [50257, 768]), t('wpe.weight', [1024, 768]))).tensor.name).toBe(
+      'wte.weight',
+    );
+    expect(findLmHead(model(t('model.decoder.embed_tokens.weight', [50272, 768]))).tensor.name).toBe(
+      'model.decoder.embed_tokens.weight',
+    );
+    expect(findLmHead(model(t('tok_embeddings.weight', [512, 64]))).reason).toBe(
+      'known LM-head name "tok_embeddings.weight"',
+    );
   });
 
   it('falls back to the largest matrix with more rows than columns', () => {
@@ -32,7 +59,9 @@ describe('findLmHead', () => {
     expect(findLmHead(m).transposeHint).toContain('fewer rows (768) than columns (50257)');
     expect(findLmHead(m, 'lm_head.weight').reason).toBe('named by you');
     expect(() => findLmHead(m, 'nope')).toThrowError(expect.objectContaining({ code: 'safetensors/tensor-not-found' }));
-    expect(() => findLmHead(model(t('bias', [10])))).toThrowError(expect.objectContaining({ code: 'analysis/no-matrix-found' }));
+    expect(() => findLmHead(model(t('bias', [10])))).toThrowError(
+      expect.objectContaining({ code: 'analysis/no-matrix-found' }),
+    );
   });
 });
 

@@ -18,7 +18,13 @@ function gaussian(n: number, seed: number): Float32Array {
   return Float32Array.from({ length: n }, () => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r()));
 }
 
-async function analyse(values: Float32Array, n: number, m: number, options: Partial<AnalysisOptions> = {}, blockRows = 7) {
+async function analyse(
+  values: Float32Array,
+  n: number,
+  m: number,
+  options: Partial<AnalysisOptions> = {},
+  blockRows = 7,
+) {
   const acc = new SuperpositionAccumulator(n, m, { kernel, ...options });
   for (let start = 0; start < n; start += blockRows) {
     const rows = Math.min(blockRows, n - start);
@@ -151,12 +157,20 @@ describe('superposition analysis: hostile inputs', () => {
     expect(a.meanSqOverlap).toBe(0);
     expect(a.fracRepresented).toBe(3 / 6);
     expect(a.rowNorm).toEqual({ mean: 0.75, std: Math.sqrt(0.1875), min: 0, max: 1 });
-    expect(a.notes[0]).toBe('1 zero row and 2 rows with NaN or infinite entries are left out of every overlap statistic and of the row-norm statistics.');
+    expect(a.notes[0]).toBe(
+      '1 zero row and 2 rows with NaN or infinite entries are left out of every overlap statistic and of the row-norm statistics.',
+    );
   });
 
   it('handles a single row and an all-zero matrix without pairs', async () => {
     const one = await analyse(Float32Array.from([3, 4]), 1, 2);
-    expect(one).toMatchObject({ meanSqOverlap: null, meanAbsOverlap: null, maxAbsOverlap: null, overlapMethod: 'none', validRows: 1 });
+    expect(one).toMatchObject({
+      meanSqOverlap: null,
+      meanAbsOverlap: null,
+      maxAbsOverlap: null,
+      overlapMethod: 'none',
+      validRows: 1,
+    });
     expect(one.rowNorm).toEqual({ mean: 5, std: 0, min: 5, max: 5 });
     const zeros = await analyse(new Float32Array(12), 4, 3);
     expect(zeros).toMatchObject({ validRows: 0, zeroRows: 4, overlapMethod: 'none', fracRepresented: 0 });
@@ -166,7 +180,9 @@ describe('superposition analysis: hostile inputs', () => {
   it('refuses tensors that are not matrices, with the file and tensor named', async () => {
     for (const shape of [[12], [2, 3, 2], [0, 4]]) {
       const numel = shape.reduce((a, b) => a * b, 1);
-      const bytes = encodeSafetensors([{ name: 'v', dtype: 'F32', shape, data: float32Bytes(new Float32Array(numel)) }]);
+      const bytes = encodeSafetensors([
+        { name: 'v', dtype: 'F32', shape, data: float32Bytes(new Float32Array(numel)) },
+      ]);
       const reader = memoryReader('vec.safetensors', bytes);
       const header = await readSafetensorsHeader(reader);
       const err = await analyzeTensor(reader, header, header.tensors[0]!, { kernel }).catch((e: unknown) => e);
@@ -196,7 +212,8 @@ describe('analysis from files', () => {
         name: 'lm_head.weight',
         dtype,
         shape,
-        data: dtype === 'F32' ? float32Bytes(data) : dtype === 'F16' ? float32ToF16Bytes(data) : float32ToBF16Bytes(data),
+        data:
+          dtype === 'F32' ? float32Bytes(data) : dtype === 'F16' ? float32ToF16Bytes(data) : float32ToBF16Bytes(data),
       },
     ]);
   const run = async (bytes: Uint8Array, transpose = false, blockRows = 64) => {
