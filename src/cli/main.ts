@@ -128,8 +128,9 @@ async function main(argv: readonly string[]): Promise<number> {
           await runAnalyze(rest[0]!, analysisOptions, write);
         } else {
           if (rest.length < 2) throw new UsageError('compare takes two or more files');
-          if (values.tensor !== undefined)
+          if (values.tensor !== undefined) {
             throw new UsageError('compare finds each LM head itself; --tensor applies to analyze');
+          }
           await runCompare(rest, analysisOptions, write);
         }
         return EXIT.ok;

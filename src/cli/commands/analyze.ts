@@ -24,8 +24,9 @@ export function analysisText(r: AnalysisReport, transposeHint: string | null): s
     `row norms        ${rn ? `mean ${num(rn.mean)}  std ${num(rn.std)}  min ${num(rn.min)}  max ${num(rn.max)}` : 'no finite rows'}`,
   );
   lines.push(`represented      φ½ = ${num(r.fracRepresented)} (norm > 0.5)   φ₁ = ${num(r.fracStrong)} (norm > 1)`);
-  if (r.zeroRows + r.nonFiniteRows > 0)
+  if (r.zeroRows + r.nonFiniteRows > 0) {
     lines.push(`excluded rows    ${r.zeroRows} zero, ${r.nonFiniteRows} non-finite`);
+  }
   const how =
     r.overlapMethod === 'exact'
       ? `exact over ${formatInteger(r.pairs)} pairs of ${formatInteger(r.validRows)} rows`

@@ -40,15 +40,17 @@ function hint(t: ModelTensor): string | null {
 export function findLmHead(model: CheckpointModel, override?: string): LmHeadChoice {
   if (override !== undefined) {
     const t = model.tensors.find((x) => x.name === override);
-    if (t === undefined)
+    if (t === undefined) {
       throw new CoreError('safetensors/tensor-not-found', messages.tensorNotFound(model.source, override));
+    }
     return { tensor: t, reason: 'named by you', transposeHint: hint(t) };
   }
   const byName = new Map(model.tensors.map((t) => [t.name, t]));
   for (const name of LM_HEAD_NAMES) {
     const t = byName.get(name);
-    if (t !== undefined && t.shape.length === 2)
+    if (t !== undefined && t.shape.length === 2) {
       return { tensor: t, reason: `known LM-head name "${name}"`, transposeHint: hint(t) };
+    }
   }
   const matrices = model.tensors.filter((t) => t.shape.length === 2 && t.shape[0]! > t.shape[1]! && t.shape[1]! > 0);
   if (matrices.length > 0) {

@@ -21,8 +21,9 @@ export interface MatrixLayout {
 /** W's shape for a tensor, or a clear error for anything that is not a non-empty matrix. */
 export function matrixLayout(file: string, tensor: TensorEntry, transpose: boolean): MatrixLayout {
   const [a, b] = tensor.shape;
-  if (tensor.shape.length !== 2 || !a || !b)
+  if (tensor.shape.length !== 2 || !a || !b) {
     throw new CoreError('analysis/not-a-matrix', messages.notAMatrix(file, tensor.name, tensor.shape));
+  }
   assertDecodable(file, tensor);
   return transpose ? { n: b, m: a, transpose, dtype: tensor.dtype } : { n: a, m: b, transpose, dtype: tensor.dtype };
 }

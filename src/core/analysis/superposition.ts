@@ -163,8 +163,9 @@ export class SuperpositionAccumulator {
     readonly m: number,
     private readonly options: AnalysisOptions,
   ) {
-    if (!Number.isInteger(n) || n < 1 || !Number.isInteger(m) || m < 1)
+    if (!Number.isInteger(n) || n < 1 || !Number.isInteger(m) || m < 1) {
       throw new CoreError('usage', `Cannot analyse a ${n}×${m} matrix.`);
+    }
     this.norms = new Float64Array(n);
     this.finite = new Uint8Array(n);
     this.gramStrong = new GramSet(m);
@@ -192,8 +193,9 @@ export class SuperpositionAccumulator {
     this.checkCancelled();
     const m = this.m;
     if (this.finished) throw new Error('SuperpositionAccumulator: addRows after finish');
-    if (values.length < rows * m || this.seen + rows > this.n)
+    if (values.length < rows * m || this.seen + rows > this.n) {
       throw new Error('SuperpositionAccumulator: block does not fit the matrix');
+    }
     // Valid rows are written to `unitRest`, or to `unitStrong` when ‖W_i‖ > 1.
     const unitRest = new Float32Array(rows * m);
     const unitStrong = new Float32Array(rows * m);
