@@ -83,7 +83,7 @@ export function toWireError(e: unknown): WireError {
 
 /** True for codes that mean "the input is bad" (CLI exit status 2) rather than a bug. */
 export function isInputError(code: ErrorCode): boolean {
-  return code.startsWith('safetensors/') || code.startsWith('index/') || code.startsWith('file/');
+  return ['safetensors/', 'index/', 'file/', 'analysis/'].some((prefix) => code.startsWith(prefix));
 }
 
 const plural = (n: number, one: string, many = `${one}s`): string =>

@@ -172,8 +172,9 @@ export class SuperpositionAccumulator {
     this.gramRest = new GramSet(m);
     this.pairBudget = options.pairBudget ?? DEFAULT_PAIR_BUDGET;
     this.seed = options.seed ?? 0;
-    this.exact = n * n * m <= this.pairBudget;
     const sampleRows = options.sampleRows ?? DEFAULT_SAMPLE_ROWS;
+    // A "sample" of every row is the exact computation: call it that.
+    this.exact = n * n * m <= this.pairBudget || sampleRows >= n;
     this.sample = this.exact ? null : sampleWithoutReplacement(n, sampleRows, mulberry32(this.seed));
     this.kept = new RowStore(m, this.exact ? Math.min(n, 4096) : Math.min(n, sampleRows));
     this.strongLimit = Math.floor(Math.sqrt(this.pairBudget / m));
