@@ -1,6 +1,6 @@
 // One build script, one option object per runtime (see CONTRIBUTING.md, "Build"):
 //   extension  src/extension/extension.ts → dist/extension.js      node, cjs, `vscode` external
-//   webview    src/webview/viewer/main.ts → dist/webview/viewer.js browser, iife (Vega inside)
+//   webview    src/webview/{viewer,analysis}/main.ts → dist/webview/*.js  browser, iife (Vega inside)
 //   worker     src/worker/worker.ts       → dist/worker.js         browser, iife, self-contained (TF.js inside)
 //   cli        src/cli/main.ts            → dist/cli.js            node, cjs, shebang
 //   tests      test/integration/*.ts      → out/integration/*.js   node, cjs (mocha suite run inside VS Code)
@@ -53,7 +53,7 @@ const allTargets = {
   },
   webview: {
     ...base,
-    entryPoints: { viewer: 'src/webview/viewer/main.ts' },
+    entryPoints: { viewer: 'src/webview/viewer/main.ts', analysis: 'src/webview/analysis/main.ts' },
     outdir: 'dist/webview',
     platform: 'browser',
     format: 'iife',

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { isIndexPath } from '../core/safetensors/open';
 import { log, showError } from './log';
 import { CheckpointEditorProvider, INDEX_VIEW_TYPE, VIEW_TYPE } from './viewer/checkpointEditorProvider';
+import { registerAnalysisCommands } from './analysis/commands';
 
 export function activate(context: vscode.ExtensionContext): void {
   try {
@@ -15,10 +16,11 @@ export function activate(context: vscode.ExtensionContext): void {
       vscode.commands.registerCommand('superpositionLab.showLog', () => log().show()),
       // For diagnostics and the end-to-end tests: what each open viewer loaded and what it cost.
       vscode.commands.registerCommand('superpositionLab.diagnostics.viewers', () => viewer.diagnostics()),
+      ...registerAnalysisCommands(context),
     );
     log().info(`Superposition Lab ${context.extension.packageJSON.version as string} activated`);
   } catch (e) {
-    void showError('Activation failed', e);
+    showError('Activation failed', e);
     throw e;
   }
 }
@@ -35,7 +37,7 @@ async function openCheckpoint(uri: vscode.Uri | undefined): Promise<void> {
   try {
     await vscode.commands.executeCommand('vscode.openWith', target, viewType);
   } catch (e) {
-    await showError(`Opening ${target.toString()}`, e);
+    showError(`Opening ${target.toString()}`, e);
   }
 }
 

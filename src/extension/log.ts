@@ -11,10 +11,14 @@ export function log(): vscode.LogOutputChannel {
   return channel;
 }
 
-/** Shows one error sentence with a "Show Log" action; the full detail goes to the log. */
-export async function showError(context: string, e: unknown): Promise<void> {
+/**
+ * Logs the full error and shows its sentence with a "Show Log" action. Does not wait for the
+ * user: a command that fails must still finish, not hang until the notification is dismissed.
+ */
+export function showError(context: string, e: unknown): void {
   const wire = toWireError(e);
   log().error(`${context}: [${wire.code}] ${wire.message}${wire.detail ? `\n${wire.detail}` : ''}`);
-  const choice = await vscode.window.showErrorMessage(wire.message, 'Show Log');
-  if (choice === 'Show Log') log().show();
+  void vscode.window.showErrorMessage(wire.message, 'Show Log').then((choice) => {
+    if (choice === 'Show Log') log().show();
+  });
 }

@@ -1,6 +1,7 @@
 // The HTML shell of every webview: a strict Content-Security-Policy (scripts only with this
-// page's nonce, no eval; styles from the extension; images from the extension or data:/blob:
-// for chart exports; workers only from blob: URLs), the page's init data as a JSON attribute
+// page's nonce, no JS eval, WebAssembly compilation allowed for TF.js's WASM backend; styles from
+// the extension; images from the extension or data:/blob: for chart exports; workers only from
+// blob: URLs), the page's init data as a JSON attribute
 // (escaped, never interpolated into script), one stylesheet and one script bundle.
 // Pure: takes strings, returns a string, so it is unit-tested without VS Code.
 
@@ -22,12 +23,14 @@ export function escapeHtml(s: string): string {
 export function contentSecurityPolicy(cspSource: string, nonce: string): string {
   return [
     "default-src 'none'",
-    `script-src 'nonce-${nonce}'`,
+    // 'wasm-unsafe-eval' lets the compute worker compile TF.js's WASM backend; it allows no JS eval.
+    `script-src 'nonce-${nonce}' 'wasm-unsafe-eval'`,
     // Vega sets inline styles on chart elements; no scripts can come in this way.
     `style-src ${cspSource} 'unsafe-inline'`,
     `img-src ${cspSource} data: blob:`,
     `font-src ${cspSource}`,
-    `connect-src ${cspSource}`,
+    // The page fetches the worker and WASM bundles; the worker reads the WASM from blob: URLs.
+    `connect-src ${cspSource} blob:`,
     'worker-src blob:',
   ].join('; ');
 }

@@ -18,3 +18,13 @@ export function isMessageOf<M extends { readonly type: string }>(
 ): value is M {
   return typeof value === 'object' && value !== null && types.has((value as { type?: unknown }).type as M['type']);
 }
+
+/**
+ * The set of a union's `type` tags for `isMessageOf`. The argument must name every tag (a missing
+ * or unknown one is a compile error), so the runtime guard can never drift from the union.
+ */
+export function typeSet<M extends { readonly type: string }>(tags: { readonly [K in M['type']]: true }): ReadonlySet<
+  M['type']
+> {
+  return new Set(Object.keys(tags) as M['type'][]);
+}

@@ -7,6 +7,7 @@
 // `model` or `loadFailed` (again whenever the file changes on disk, with a higher version) →
 // the user asks for statistics → `computeStats` → `statsProgress`* → `statsDone` | `statsFailed`.
 
+import { typeSet } from './channel';
 import type { CheckpointModel } from '../core/safetensors/model';
 import type { TensorStats } from '../core/safetensors/stats';
 import type { WireError } from '../core/errors';
@@ -40,22 +41,25 @@ export type FromViewer =
   | { readonly type: 'ready'; readonly protocolVersion: number }
   | { readonly type: 'computeStats'; readonly requestId: string; readonly doc: DocRef; readonly tensor: string }
   | { readonly type: 'cancelStats'; readonly requestId: string }
+  /** "Analyze superposition" on the selected tensor: the host opens the analysis panel beside. */
+  | { readonly type: 'analyzeTensor'; readonly tensor: string }
   /** The first render of a model finished: for the log and the end-to-end timing checks. */
   | { readonly type: 'rendered'; readonly doc: DocRef; readonly rows: number; readonly ms: number }
   /** A Content-Security-Policy violation seen by the page: logged, and fatal in tests. */
   | { readonly type: 'cspViolation'; readonly directive: string; readonly blockedURI: string };
 
-export const TO_VIEWER_TYPES: ReadonlySet<ToViewer['type']> = new Set([
-  'model',
-  'loadFailed',
-  'statsProgress',
-  'statsDone',
-  'statsFailed',
-]);
-export const FROM_VIEWER_TYPES: ReadonlySet<FromViewer['type']> = new Set([
-  'ready',
-  'computeStats',
-  'cancelStats',
-  'rendered',
-  'cspViolation',
-]);
+export const TO_VIEWER_TYPES = typeSet<ToViewer>({
+  model: true,
+  loadFailed: true,
+  statsProgress: true,
+  statsDone: true,
+  statsFailed: true,
+});
+export const FROM_VIEWER_TYPES = typeSet<FromViewer>({
+  ready: true,
+  computeStats: true,
+  cancelStats: true,
+  analyzeTensor: true,
+  rendered: true,
+  cspViolation: true,
+});

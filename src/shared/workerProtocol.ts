@@ -1,12 +1,31 @@
 // The contract between a webview page and its compute worker (a dedicated Worker started from a
-// Blob URL, see src/webview/workerClient.ts). Every `run` ends in exactly one `done` or `failed`.
+// Blob URL, see src/webview/workerClient.ts). Every `run` ends in exactly one `done` or `failed`;
+// cancel is `failed` with code `job/cancelled`.
+//
+// Streaming jobs (`analyze`) receive their input after `run`: `block` messages carry raw tensor
+// bytes (transferred, never copied), in order, then `blocksEnd`. The worker answers each block
+// with `blockDone` once it has folded it in, which is what paces the sender.
 
+import { typeSet } from './channel';
 import type { WireError } from '../core/errors';
 import type { BackendName, BackendPreference, BackendReport } from '../core/compute/backend';
+import type { MatrixLayout } from '../core/analysis/rowBlocks';
+import type { SuperpositionAnalysis } from '../core/analysis/superposition';
+
+export interface AnalysisSettings {
+  /** Exact pair statistics while n²·m is at most this. */
+  readonly pairBudget: number;
+  readonly sampleRows: number;
+  readonly seed: number;
+  /** W Wᵀ is returned for a heatmap when n is at most this (and pairs are exact). */
+  readonly heatmapMaxRows: number;
+}
 
 export type WorkerJob =
   /** Select a backend and check it with a small float32 matrix product against a CPU reference. */
-  { readonly kind: 'probe' };
+  | { readonly kind: 'probe' }
+  /** The superposition analysis of a matrix whose row blocks follow as `block` messages. */
+  | { readonly kind: 'analyze'; readonly layout: MatrixLayout; readonly settings: AnalysisSettings };
 
 export interface ProbeResult {
   readonly kind: 'probe';
@@ -16,18 +35,52 @@ export interface ProbeResult {
   readonly ms: number;
 }
 
-export type WorkerResult = ProbeResult;
+export interface AnalyzeResult {
+  readonly kind: 'analyze';
+  readonly backend: BackendReport;
+  readonly analysis: SuperpositionAnalysis;
+  /** W Wᵀ, n×n row-major float32, when kept (transferred). */
+  readonly gram: ArrayBuffer | null;
+  readonly ms: number;
+}
+
+export type WorkerResult = ProbeResult | AnalyzeResult;
+
+/** Where the page put the WASM backend's binaries (blob: URLs), keyed by file name. */
+export type WasmPaths = Readonly<Record<string, string>>;
 
 /** Page → worker. */
 export type ToWorker =
-  | { readonly type: 'run'; readonly jobId: string; readonly backend: BackendPreference; readonly job: WorkerJob }
+  | {
+      readonly type: 'run';
+      readonly jobId: string;
+      readonly backend: BackendPreference;
+      readonly wasmPaths: WasmPaths | null;
+      readonly job: WorkerJob;
+    }
+  | {
+      readonly type: 'block';
+      readonly jobId: string;
+      readonly index: number;
+      readonly rows: number;
+      readonly bytes: ArrayBuffer;
+    }
+  | { readonly type: 'blocksEnd'; readonly jobId: string }
   | { readonly type: 'cancel'; readonly jobId: string };
 
 /** Worker → page. */
 export type FromWorker =
-  | { readonly type: 'started'; readonly jobId: string; readonly backend: BackendName }
+  | { readonly type: 'started'; readonly jobId: string; readonly backend: BackendName; readonly kernel: string }
+  | { readonly type: 'progress'; readonly jobId: string; readonly fraction: number; readonly label: string }
+  | { readonly type: 'blockDone'; readonly jobId: string; readonly index: number }
   | { readonly type: 'done'; readonly jobId: string; readonly result: WorkerResult }
   | { readonly type: 'failed'; readonly jobId: string; readonly error: WireError };
 
-export const TO_WORKER_TYPES: ReadonlySet<ToWorker['type']> = new Set(['run', 'cancel']);
-export const FROM_WORKER_TYPES: ReadonlySet<FromWorker['type']> = new Set(['started', 'done', 'failed']);
+export const TO_WORKER_TYPES = typeSet<ToWorker>({ run: true, block: true, blocksEnd: true, cancel: true });
+export const FROM_WORKER_TYPES = typeSet<FromWorker>({
+  started: true,
+  progress: true,
+  blockDone: true,
+  done: true,
+  failed: true,
+});

@@ -2,7 +2,8 @@
 //
 // Webviews can only start workers from blob: (or data:) URLs, and a worker script cannot import
 // anything, so the page fetches the self-contained worker bundle, wraps it in a Blob and starts
-// it from an object URL (CSP: `worker-src blob:`, `connect-src <webview source>`).
+// it from an object URL (CSP: `worker-src blob:`, `connect-src <webview source> blob:`). The WASM
+// backend's binaries are fetched the same way and handed to the worker as blob: URLs.
 // Nothing waits forever: a job that is cancelled and does not answer within CANCEL_GRACE_MS, or a
 // worker that dies, ends the job with an error and the worker is replaced on the next run.
 
@@ -13,6 +14,7 @@ import {
   FROM_WORKER_TYPES,
   type FromWorker,
   type ToWorker,
+  type WasmPaths,
   type WorkerJob,
   type WorkerResult,
 } from '../shared/workerProtocol';
@@ -20,7 +22,9 @@ import {
 const CANCEL_GRACE_MS = 2000;
 
 export interface JobCallbacks {
-  onStarted?(backend: BackendName): void;
+  onStarted?(backend: BackendName, kernel: string): void;
+  onProgress?(fraction: number, label: string): void;
+  onBlockDone?(index: number): void;
 }
 
 export class JobError extends Error {
@@ -36,20 +40,31 @@ interface Running {
   graceTimer?: ReturnType<typeof setTimeout>;
 }
 
+export interface WorkerClientOptions {
+  readonly workerUrl: string;
+  /** URLs of the WASM backend's binaries by file name (fetched once, passed on as blob: URLs). */
+  readonly wasmUrls?: Readonly<Record<string, string>>;
+}
+
+async function blobUrl(url: string, type: string): Promise<string> {
+  const response = await fetch(url);
+  if (!response.ok) {
+    throw new JobError({ code: 'internal', message: `Could not load ${url.split('/').pop()} (${response.status}).` });
+  }
+  return URL.createObjectURL(new Blob([await response.arrayBuffer()], { type }));
+}
+
 export class WorkerClient {
   private worker: Worker | undefined;
+  private wasmPaths: Promise<WasmPaths | null> | undefined;
   private readonly jobs = new Map<string, Running>();
   private nextId = 1;
 
-  constructor(private readonly workerUrl: string) {}
+  constructor(private readonly options: WorkerClientOptions) {}
 
   private async start(): Promise<Worker> {
     if (this.worker) return this.worker;
-    const response = await fetch(this.workerUrl);
-    if (!response.ok) {
-      throw new JobError({ code: 'internal', message: `Could not load the compute worker (${response.status}).` });
-    }
-    const url = URL.createObjectURL(new Blob([await response.text()], { type: 'text/javascript' }));
+    const url = await blobUrl(this.options.workerUrl, 'text/javascript');
     const worker = new Worker(url);
     URL.revokeObjectURL(url);
     worker.addEventListener('message', (e: MessageEvent) => {
@@ -65,12 +80,35 @@ export class WorkerClient {
     return worker;
   }
 
+  /** Blob URLs for the WASM binaries; null when unavailable (the worker then skips WASM). */
+  private loadWasm(): Promise<WasmPaths | null> {
+    this.wasmPaths ??= (async () => {
+      const urls = this.options.wasmUrls;
+      if (!urls) return null;
+      try {
+        const entries = await Promise.all(
+          Object.entries(urls).map(async ([name, url]) => [name, await blobUrl(url, 'application/wasm')] as const),
+        );
+        return Object.fromEntries(entries);
+      } catch {
+        return null;
+      }
+    })();
+    return this.wasmPaths;
+  }
+
   private onMessage(m: FromWorker): void {
     const job = this.jobs.get(m.jobId);
     if (!job) return;
     switch (m.type) {
       case 'started':
-        job.callbacks.onStarted?.(m.backend);
+        job.callbacks.onStarted?.(m.backend, m.kernel);
+        break;
+      case 'progress':
+        job.callbacks.onProgress?.(m.fraction, m.label);
+        break;
+      case 'blockDone':
+        job.callbacks.onBlockDone?.(m.index);
         break;
       case 'done':
         this.finish(m.jobId);
@@ -98,25 +136,36 @@ export class WorkerClient {
     }
   }
 
+  private post(message: ToWorker, transfer: Transferable[] = []): void {
+    this.worker?.postMessage(message, transfer);
+  }
+
+  /** Starts a job; `result` settles exactly once. Streaming jobs then take sendBlock/endBlocks. */
   async run(
     job: WorkerJob,
     backend: BackendPreference,
     callbacks: JobCallbacks = {},
-    transfer: Transferable[] = [],
   ): Promise<{ jobId: string; result: Promise<WorkerResult> }> {
-    const worker = await this.start();
+    const [, wasmPaths] = await Promise.all([this.start(), this.loadWasm()]);
     const jobId = `job-${this.nextId++}`;
     const result = new Promise<WorkerResult>((resolve, reject) => this.jobs.set(jobId, { resolve, reject, callbacks }));
-    const message: ToWorker = { type: 'run', jobId, backend, job };
-    worker.postMessage(message, transfer);
+    this.post({ type: 'run', jobId, backend, wasmPaths, job });
     return { jobId, result };
+  }
+
+  /** Hands a block of raw bytes to a streaming job; the buffer is transferred, not copied. */
+  sendBlock(jobId: string, index: number, rows: number, bytes: ArrayBuffer): void {
+    if (this.jobs.has(jobId)) this.post({ type: 'block', jobId, index, rows, bytes }, [bytes]);
+  }
+
+  endBlocks(jobId: string): void {
+    if (this.jobs.has(jobId)) this.post({ type: 'blocksEnd', jobId });
   }
 
   cancel(jobId: string): void {
     const job = this.jobs.get(jobId);
     if (!job || !this.worker) return;
-    const message: ToWorker = { type: 'cancel', jobId };
-    this.worker.postMessage(message);
+    this.post({ type: 'cancel', jobId });
     job.graceTimer = setTimeout(
       () =>
         this.failAll({

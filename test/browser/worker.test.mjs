@@ -11,7 +11,7 @@ import { webviewHtml } from '../../src/extension/webviewHtml.ts';
 import { launch, screenshot } from '../e2e/workbench.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const TYPES = { '.js': 'text/javascript', '.css': 'text/css', '.html': 'text/html' };
+const TYPES = { '.js': 'text/javascript', '.css': 'text/css', '.html': 'text/html', '.wasm': 'application/wasm' };
 let server;
 let browser;
 let origin;
@@ -28,7 +28,13 @@ before(async () => {
           nonce: 'testnonce0123456789',
           scriptUri: `${origin}/out/browser/workerPage.js`,
           styleUris: [],
-          init: { workerUrl: `${origin}/dist/worker.js` },
+          init: {
+            workerUrl: `${origin}/dist/worker.js`,
+            wasmUrls: {
+              'tfjs-backend-wasm.wasm': `${origin}/dist/tfjs-backend-wasm.wasm`,
+              'tfjs-backend-wasm-simd.wasm': `${origin}/dist/tfjs-backend-wasm-simd.wasm`,
+            },
+          },
         }),
       );
       return;
@@ -57,7 +63,7 @@ after(async () => {
 
 const probe = (backend) => browser.page.evaluate((b) => window.probe(b), backend);
 
-for (const backend of ['cpu', 'webgl', 'webgpu']) {
+for (const backend of ['cpu', 'wasm', 'webgl', 'webgpu']) {
   test(
     `the ${backend} backend starts in the worker and computes float32 products correctly`,
     { timeout: 120_000 },
@@ -75,6 +81,33 @@ test('"auto" picks the first backend that works, WebGPU here', { timeout: 120_00
   const { result } = await probe('auto');
   assert.equal(result.backend.name, 'webgpu');
   assert.deepEqual(result.backend.skipped, []);
+});
+
+// 1200 × 600: n·m² is over the exact kernel's limit, so GPU and WASM backends run the float32
+// GEMM kernel while the CPU backend runs the exact float64 one; pairs are exact on all of them.
+const N = 1200;
+const M = 600;
+
+test('a streamed analysis gives the same answer on every backend', { timeout: 240_000 }, async () => {
+  const results = {};
+  for (const backend of ['cpu', 'wasm', 'webgl', 'webgpu']) {
+    const r = await browser.page.evaluate(([b, n, m]) => window.analyze(b, 3, n, m, 97), [backend, N, M]);
+    console.log(
+      `# analyze on ${backend}: kernel ${r.started.kernel}, meanSq ${r.analysis.meanSqOverlap}, meanAbs ${r.analysis.meanAbsOverlap}, ${r.analysis.all.method}`,
+    );
+    assert.equal(r.started.backend, backend);
+    assert.equal(r.blocksDone, Math.ceil(N / 97));
+    assert.equal(r.analysis.n, N);
+    results[backend] = r.analysis;
+  }
+  // The CPU backend ran the exact float64 kernel; GPU and WASM ran float32 GEMMs.
+  assert.equal(results.cpu.kernel, 'float64');
+  for (const backend of ['wasm', 'webgl', 'webgpu']) {
+    assert.match(results[backend].kernel, new RegExp(`^tfjs-${backend}`));
+    const rel = (a, b) => Math.abs(a / b - 1);
+    assert.ok(rel(results[backend].meanSqOverlap, results.cpu.meanSqOverlap) < 1e-5, `${backend} meanSq`);
+    assert.ok(rel(results[backend].meanAbsOverlap, results.cpu.meanAbsOverlap) < 1e-5, `${backend} meanAbs`);
+  }
 });
 
 test('the page and worker ran without Content-Security-Policy violations', async () => {

@@ -3,8 +3,11 @@
 import { WorkerClient } from '../../src/webview/workerClient';
 import type { BackendPreference } from '../../src/core/compute/backend';
 
-const init = JSON.parse(document.body.dataset['init'] ?? '{}') as { workerUrl: string };
-const client = new WorkerClient(init.workerUrl);
+const init = JSON.parse(document.body.dataset['init'] ?? '{}') as {
+  workerUrl: string;
+  wasmUrls: Record<string, string>;
+};
+const client = new WorkerClient({ workerUrl: init.workerUrl, wasmUrls: init.wasmUrls });
 const violations: string[] = [];
 document.addEventListener('securitypolicyviolation', (e) => violations.push(`${e.violatedDirective} ${e.blockedURI}`));
 
@@ -15,6 +18,38 @@ Object.assign(window, {
     const { result } = await client.run({ kind: 'probe' }, backend, { onStarted: (b) => (started = b) });
     const done = await result; // before reading `started`: it is set while the job runs
     return { started, result: done };
+  },
+  /** Streams a seeded random n×m F32 matrix in blocks of `blockRows`, as the host does, and analyses it. */
+  async analyze(backend: BackendPreference, seed: number, n: number, m: number, blockRows: number) {
+    let started: { backend: string; kernel: string } | undefined;
+    let blocksDone = 0;
+    const { jobId, result } = await client.run(
+      {
+        kind: 'analyze',
+        layout: { n, m, transpose: false, dtype: 'F32' },
+        settings: { pairBudget: 2e9, sampleRows: 2048, seed: 0, heatmapMaxRows: 100 },
+      },
+      backend,
+      { onStarted: (b, kernel) => (started = { backend: b, kernel }), onBlockDone: () => blocksDone++ },
+    );
+    let s = seed >>> 0;
+    const all = Float32Array.from({ length: n * m }, () => {
+      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+      return s / 2 ** 32 - 0.5;
+    });
+    for (let start = 0, index = 0; start < n; start += blockRows, index++) {
+      const rows = Math.min(blockRows, n - start);
+      client.sendBlock(jobId, index, rows, all.slice(start * m, (start + rows) * m).buffer);
+    }
+    client.endBlocks(jobId);
+    const done = await result;
+    if (done.kind !== 'analyze') throw new Error('unexpected result');
+    return {
+      started,
+      blocksDone,
+      analysis: done.analysis,
+      gramLength: done.gram === null ? 0 : done.gram.byteLength / 4,
+    };
   },
 });
 document.body.dataset['ready'] = 'true';

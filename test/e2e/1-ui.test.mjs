@@ -2,7 +2,10 @@
 // Playwright in Debian's Chromium. Every test saves a screenshot under test-output/e2e/.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import {
+  WORKSPACE,
   closeAllEditors,
   contextMenuCommand,
   cspViolations,
@@ -13,8 +16,10 @@ import {
   openWorkbench,
   runCommand,
   screenshot,
+  selectRange,
   shotOnFailure,
   webview,
+  webviewFrameWith,
 } from './workbench.mjs';
 
 let browser;
@@ -223,6 +228,89 @@ describe('Superposition Lab in a real VS Code', () => {
     await wv.locator('.details .stats', { hasText: 'Cancelled.' }).waitFor({ timeout: 10_000 });
     // The button is back, so the user can start again.
     await wv.locator('#compute-stats').waitFor();
+  });
+
+  uiTest('Analyze Superposition from the explorer opens a panel beside with plots of the real checkpoint', async () => {
+    await closeAllEditors(page);
+    await openFromExplorer(page, 'stories260K.lm_head.safetensors');
+    await contextMenuCommand(page, 'stories260K.lm_head.safetensors', 'Analyze Superposition');
+    // The viewer stays in the first editor group; the panel opens in a second one beside it.
+    await page
+      .locator('.editor-group-container')
+      .nth(1)
+      .locator('.tab', { hasText: 'Superposition: stories260K.lm_head.safetensors' })
+      .waitFor({ timeout: 30_000 });
+    const frame = await webviewFrameWith(page, '#chart-sq-overlaps[data-rendered="true"]', 60_000);
+    await frame.waitForSelector('#chart-row-norms[data-rendered="true"]');
+    await frame.waitForSelector('.heatmap canvas');
+    // The plotted data, read back from the Vega views.
+    const norms = await frame.evaluate(() => window.superpositionLabViews['chart-row-norms'].data('norms'));
+    assert.equal(norms.length, 60);
+    assert.equal(
+      norms.reduce((s, r) => s + r.rows, 0),
+      512,
+    );
+    const overlaps = await frame.evaluate(() => window.superpositionLabViews['chart-sq-overlaps'].data('overlaps'));
+    assert.ok(Math.abs(overlaps.reduce((s, r) => s + r.fraction, 0) - 1) < 1e-9);
+    const references = await frame.evaluate(() =>
+      window.superpositionLabViews['chart-sq-overlaps'].data('references').map((r) => r.label),
+    );
+    assert.deepEqual(
+      references.map((l) => l.split(' =')[0]),
+      ['1/m', 'Welch κ²', 'mean'],
+    );
+    const summary = await frame.$eval('#summary', (e) => e.textContent);
+    assert.match(summary, /mean \(u·u\)²0\.3156/);
+    assert.match(summary, /exact, all 130,816 pairs/);
+    assert.match(
+      await frame.$eval('#compute-info', (e) => e.textContent),
+      /^Computed in \d+\.\d+ s with the exact float64 kernel/,
+    );
+    await screenshot(page, '12-analysis-panel');
+    await frame.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    await screenshot(page, '13-analysis-panel-heatmap');
+  });
+
+  uiTest("a plot's data exports to a CSV file where the user saves it", async () => {
+    const frame = await webviewFrameWith(page, '#chart-row-norms[data-rendered="true"]');
+    await frame.click('#chart-row-norms + .export-bar button[data-export="csv"]');
+    const input = page.locator('.quick-input-widget input[type="text"]');
+    await input.waitFor({ timeout: 15_000 });
+    // The dialog fills in the folder first, then the suggested name.
+    await expectEventually(async () => (await input.inputValue()).endsWith('.csv'));
+    const target = await input.inputValue();
+    assert.match(target, /stories260K-lm-head-safetensors-tok-embeddings-weight-row-norms\.csv$/);
+    await screenshot(page, '14-analysis-export-dialog');
+    await input.press('Enter');
+    await input.waitFor({ state: 'hidden' });
+    const file = path.join(WORKSPACE, 'stories260K-lm-head-safetensors-tok-embeddings-weight-row-norms.csv');
+    await expectEventually(async () => fs.existsSync(file), 15_000);
+    const lines = fs.readFileSync(file, 'utf8').trim().split('\n');
+    assert.equal(lines[0], 'lo,hi,rows');
+    assert.equal(lines.length, 61);
+  });
+
+  uiTest('Compare Superposition Across Checkpoints plots mean squared overlap against 1/m', async () => {
+    await closeAllEditors(page);
+    await expandFolder(page, 'heads');
+    await selectRange(page, 'head-m16.safetensors', 'head-m64.safetensors', 3);
+    await contextMenuCommand(page, 'head-m64.safetensors', 'Compare Superposition Across Checkpoints');
+    const frame = await webviewFrameWith(page, '#chart-compare[data-rendered="true"]', 120_000);
+    // The plot appears with the first two widths; wait for the third.
+    await frame.waitForFunction(
+      () => window.superpositionLabViews?.['chart-compare']?.data('points').length === 3,
+      null,
+      { timeout: 120_000 },
+    );
+    const points = await frame.evaluate(() => window.superpositionLabViews['chart-compare'].data('points'));
+    assert.deepEqual(
+      points.map((p) => p.m).sort((a, b) => a - b),
+      [16, 32, 64],
+    );
+    for (const p of points) assert.ok(Math.abs(p.meanSqOverlap * p.m - 1) < 0.1, `m = ${p.m}: ${p.meanSqOverlap}`);
+    assert.match(await frame.$eval('#chart-compare', (e) => e.textContent), /slope 0\.9\d+ ± /);
+    assert.equal((await frame.$$('#compare-table tbody tr')).length, 3);
+    await screenshot(page, '15-analysis-compare');
   });
 
   uiTest('no Content-Security-Policy violations were reported', () => {

@@ -37,7 +37,7 @@ test('the mocha integration suite passes inside the real extension host', { time
       new Promise((resolve) => (timer = setTimeout(() => resolve('timeout'), 240_000))),
     ]);
     clearTimeout(timer);
-    await browser.page.screenshot({ path: path.join(SHOTS, '12-exthost-suite.png') }).catch(() => {});
+    await browser.page.screenshot({ path: path.join(SHOTS, '20-exthost-suite.png') }).catch(() => {});
     const summary = lines.map((l) => /\[superposition-lab-tests\] (\{.*\})/.exec(l)?.[1]).find(Boolean);
     if (summary) fs.writeFileSync(path.join(SHOTS, 'exthost-results.json'), summary);
     assert.ok(summary, 'the suite reported its counts');

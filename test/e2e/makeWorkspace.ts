@@ -5,10 +5,14 @@
 //   sharded/                   a 3-shard model with model.safetensors.index.json
 //   giant.safetensors          5 GiB sparse file (zeros take no disk), tensor data past 4 GiB
 //   notes.txt                  a non-checkpoint file (the context-menu entry must not show)
+//   stories260K.lm_head.safetensors  the real checkpoint from ../shared/data (reference statistics)
+//   heads/head-m{16,32,64}.safetensors  random Gaussian LM heads (1,500 rows, F16) for compare
 // Usage: tsx test/e2e/makeWorkspace.ts <folder>
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { encodeSafetensors, float32Bytes, type TensorToWrite } from '../../src/core/safetensors/write';
+import { float32ToF16Bytes } from '../../src/core/safetensors/encode';
+import { mulberry32 } from '../../src/core/random';
 import { smallModelFile } from '../fixtures/safetensors';
 import { writeShardedModel, writeSparseGiant } from '../fixtures/files';
 
@@ -41,6 +45,24 @@ export function makeWorkspace(dir: string): void {
   writeShardedModel(sharded);
   writeSparseGiant(path.join(dir, 'giant.safetensors'), 5 * 1024 ** 3);
   writeFileSync(path.join(dir, 'notes.txt'), 'Not a checkpoint.\n');
+  copyFileSync(
+    path.resolve(__dirname, '../../../shared/data/stories260K.lm_head.safetensors'),
+    path.join(dir, 'stories260K.lm_head.safetensors'),
+  );
+  mkdirSync(path.join(dir, 'heads'), { recursive: true });
+  for (const m of HEAD_WIDTHS) writeFileSync(path.join(dir, 'heads', `head-m${m}.safetensors`), randomHead(1500, m, m));
+}
+
+export const HEAD_WIDTHS = [16, 32, 64];
+
+/** A random Gaussian LM head: its mean squared overlap is about 1/m. */
+function randomHead(n: number, m: number, seed: number): Uint8Array {
+  const random = mulberry32(seed);
+  const w = Float32Array.from(
+    { length: n * m },
+    () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random()),
+  );
+  return encodeSafetensors([{ name: 'lm_head.weight', dtype: 'F16', shape: [n, m], data: float32ToF16Bytes(w) }]);
 }
 
 if (process.argv[2]) makeWorkspace(path.resolve(process.argv[2]));

@@ -75,10 +75,32 @@ export function explorerRow(page, name) {
 /** Expands a folder in the explorer unless it is already expanded. */
 export async function expandFolder(page, name) {
   const row = explorerRow(page, name);
-  if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
-  await page
-    .locator(`.explorer-folders-view .monaco-list-row[aria-label=${JSON.stringify(name)}][aria-expanded="true"]`)
-    .waitFor();
+  const expanded = page.locator(
+    `.explorer-folders-view .monaco-list-row[aria-label=${JSON.stringify(name)}][aria-expanded="true"]`,
+  );
+  // A click can be swallowed while focus moves between parts of the workbench: retry.
+  for (let attempt = 0; attempt < 5; attempt++) {
+    if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
+    try {
+      await expanded.waitFor({ timeout: 3000 });
+      return;
+    } catch {
+      // try again
+    }
+  }
+  throw new Error(`could not expand ${name} in the explorer`);
+}
+
+/** Selects the explorer rows from `first` to `last` (shift-click), retrying until `count` are selected. */
+export async function selectRange(page, first, last, count) {
+  const selected = page.locator('.explorer-folders-view .monaco-list-row[aria-selected="true"]');
+  for (let attempt = 0; attempt < 5; attempt++) {
+    await explorerRow(page, first).click();
+    await explorerRow(page, last).click({ modifiers: ['Shift'] });
+    if ((await selected.count()) === count) return;
+    await page.waitForTimeout(300);
+  }
+  throw new Error(`could not select ${count} rows from ${first} to ${last}`);
 }
 
 /**
@@ -87,9 +109,18 @@ export async function expandFolder(page, name) {
  * and click again if the menu is still open.
  */
 export async function contextMenuCommand(page, rowName, itemText) {
-  await explorerRow(page, rowName).click({ button: 'right' });
   const item = page.locator('.monaco-menu .action-item', { hasText: itemText }).first();
-  await item.waitFor();
+  // A menu opened while focus is still moving (e.g. an editor opening) can close at once: retry.
+  for (let attempt = 0; ; attempt++) {
+    await explorerRow(page, rowName).click({ button: 'right' });
+    try {
+      await item.waitFor({ timeout: 5000 });
+      break;
+    } catch (e) {
+      if (attempt === 3) throw e;
+      await page.keyboard.press('Escape');
+    }
+  }
   await item.hover();
   await page.waitForTimeout(300);
   for (let i = 0; i < 3 && (await item.isVisible()); i++) {
@@ -117,12 +148,15 @@ export async function runCommand(page, title) {
   const input = page.locator('.quick-input-widget input[type="text"]');
   const rows = page.locator('.quick-input-list .monaco-list-row');
   for (let i = 0; i < 30; i++) {
-    if (!(await input.isVisible())) {
-      await page.keyboard.press('F1');
-      await input.waitFor();
-    }
-    await input.fill(`>${title}`);
     try {
+      // Another quick input (a save dialog closing, a picker) may still be up: start clean.
+      if (await input.isVisible()) {
+        await page.keyboard.press('Escape');
+        await input.waitFor({ state: 'hidden', timeout: 2000 });
+      }
+      await page.keyboard.press('F1');
+      await input.waitFor({ timeout: 5000 });
+      await input.fill(`>${title}`, { timeout: 2000 });
       const match = rows
         .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }) })
         .first();
@@ -137,7 +171,7 @@ export async function runCommand(page, title) {
       await input.waitFor({ state: 'hidden', timeout: 3000 }).catch(() => {});
       return;
     } catch {
-      await input.fill('');
+      await page.waitForTimeout(300);
     }
   }
   throw new Error(`command not found in the palette: ${title}`);
@@ -165,6 +199,26 @@ export async function closeAllEditors(page) {
  */
 export function webview(page) {
   return page.frameLocator('iframe.webview.ready:visible').first().frameLocator('#active-frame');
+}
+
+/**
+ * The content frame of the webview that holds `selector` (several webviews can be visible at once,
+ * e.g. a viewer and the analysis panel beside it). Waits up to `timeout` ms.
+ */
+export async function webviewFrameWith(page, selector, timeout = 30_000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    for (const frame of page.frames()) {
+      if (!frame.url().includes('fake.html')) continue;
+      try {
+        if (await frame.$(selector)) return frame;
+      } catch {
+        // The frame navigated or went away while we looked: try the others.
+      }
+    }
+    if (Date.now() > deadline) throw new Error(`no webview shows ${selector}`);
+    await page.waitForTimeout(200);
+  }
 }
 
 export async function screenshot(page, name) {

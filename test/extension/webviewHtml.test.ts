@@ -14,9 +14,10 @@ describe('webview HTML', () => {
   it('has a strict CSP: nonce scripts only, no eval, blob workers', () => {
     const csp = contentSecurityPolicy('https://src', 'N');
     expect(csp).toContain("default-src 'none'");
-    expect(csp).toContain("script-src 'nonce-N'");
+    expect(csp).toContain("script-src 'nonce-N' 'wasm-unsafe-eval'");
     expect(csp).toContain('worker-src blob:');
-    expect(csp).not.toMatch(/unsafe-eval/);
+    expect(csp).not.toMatch(/'unsafe-eval'/);
+    expect(csp).not.toMatch(/unsafe-inline'[^;]*script|script-src[^;]*unsafe-inline/);
     expect(html).toContain(`content="default-src 'none'; script-src 'nonce-NONCE123'`.replace(/'/g, '&#39;'));
   });
 

@@ -4,7 +4,16 @@ import { describe, expect, it } from 'vitest';
 import { isMessageOf } from '../../src/shared/channel';
 import { FROM_VIEWER_TYPES, TO_VIEWER_TYPES, type FromViewer, type ToViewer } from '../../src/shared/viewerProtocol';
 import { FROM_WORKER_TYPES, TO_WORKER_TYPES, type FromWorker, type ToWorker } from '../../src/shared/workerProtocol';
+import {
+  FROM_ANALYSIS_TYPES,
+  TO_ANALYSIS_TYPES,
+  type FromAnalysis,
+  type ToAnalysis,
+} from '../../src/shared/analysisProtocol';
 import { readSafetensorsHeader, memoryReader } from '../../src/core/safetensors/reader';
+import { SuperpositionAccumulator } from '../../src/core/analysis/superposition';
+import { float64Kernel } from '../../src/core/analysis/kernel';
+import { analysisReport } from '../../src/core/analysis/report';
 import { singleFileModel } from '../../src/core/safetensors/model';
 import { computeTensorStats } from '../../src/core/safetensors/stats';
 import { smallModelFile } from '../fixtures/safetensors';
@@ -27,15 +36,30 @@ async function samples() {
     ready: { type: 'ready', protocolVersion: 1 },
     computeStats: { type: 'computeStats', requestId: 'r1', doc, tensor: 'embed.weight' },
     cancelStats: { type: 'cancelStats', requestId: 'r1' },
+    analyzeTensor: { type: 'analyzeTensor', tensor: 'lm_head.weight' },
     rendered: { type: 'rendered', doc, rows: 7, ms: 12.5 },
     cspViolation: { type: 'cspViolation', directive: 'script-src', blockedURI: 'eval' },
   };
   const toWorker: Record<ToWorker['type'], ToWorker> = {
-    run: { type: 'run', jobId: 'j1', backend: 'auto', job: { kind: 'probe' } },
+    run: {
+      type: 'run',
+      jobId: 'j1',
+      backend: 'auto',
+      wasmPaths: { 'tfjs-backend-wasm-simd.wasm': 'blob:x' },
+      job: {
+        kind: 'analyze',
+        layout: { n: 16, m: 8, transpose: false, dtype: 'BF16' },
+        settings: { pairBudget: 2e9, sampleRows: 2048, seed: 0, heatmapMaxRows: 2000 },
+      },
+    },
+    block: { type: 'block', jobId: 'j1', index: 0, rows: 16, bytes: new ArrayBuffer(256) },
+    blocksEnd: { type: 'blocksEnd', jobId: 'j1' },
     cancel: { type: 'cancel', jobId: 'j1' },
   };
   const fromWorker: Record<FromWorker['type'], FromWorker> = {
-    started: { type: 'started', jobId: 'j1', backend: 'webgl' },
+    started: { type: 'started', jobId: 'j1', backend: 'webgl', kernel: 'tfjs-webgl' },
+    progress: { type: 'progress', jobId: 'j1', fraction: 0.25, label: 'rows 4 of 16' },
+    blockDone: { type: 'blockDone', jobId: 'j1', index: 0 },
     done: {
       type: 'done',
       jobId: 'j1',
@@ -48,7 +72,57 @@ async function samples() {
     },
     failed: { type: 'failed', jobId: 'j1', error },
   };
-  return { toViewer, fromViewer, toWorker, fromWorker };
+  const acc = new SuperpositionAccumulator(4, 2, { kernel: float64Kernel });
+  await acc.addRows(Float32Array.from([1, 0, 0, 1, 1, 1, 0, 2]), 4);
+  const analysis = await acc.finish();
+  const report = analysisReport(
+    {
+      file: 'm.safetensors',
+      tensor: 'w',
+      dtype: 'F32',
+      transposed: false,
+      tensorChoice: 'named',
+      pairBudget: 2e9,
+      seed: 0,
+      backend: 'wasm',
+      ms: 3,
+    },
+    analysis,
+  );
+  const layout = { n: 4, m: 2, transpose: false, dtype: 'F32' } as const;
+  const settings = { pairBudget: 2e9, sampleRows: 2048, seed: 0, heatmapMaxRows: 2000 };
+  const subject = {
+    id: 'file:///m.safetensors#w',
+    file: 'm.safetensors',
+    tensor: 'w',
+    tensorChoice: 'named',
+    layout,
+    transposeHint: null,
+  };
+  const toAnalysis: Record<ToAnalysis['type'], ToAnalysis> = {
+    subjects: { type: 'subjects', subjects: [subject], settings },
+    result: { type: 'result', subjectId: subject.id, report, cached: true },
+    jobStart: { type: 'jobStart', jobId: 'a1', subjectId: subject.id, layout, settings, totalBlocks: 1 },
+    block: { type: 'block', jobId: 'a1', index: 0, rows: 4, bytes: new ArrayBuffer(32) },
+    blocksEnd: { type: 'blocksEnd', jobId: 'a1' },
+    jobAbort: { type: 'jobAbort', jobId: 'a1', error: { code: 'job/cancelled', message: 'Cancelled.' } },
+    subjectFailed: { type: 'subjectFailed', subjectId: subject.id, error },
+  };
+  const fromAnalysis: Record<FromAnalysis['type'], FromAnalysis> = {
+    ready: { type: 'ready', protocolVersion: 1 },
+    jobStarted: { type: 'jobStarted', jobId: 'a1', backend: 'webgpu', kernel: 'tfjs-webgpu' },
+    blockDone: { type: 'blockDone', jobId: 'a1', index: 0 },
+    progress: { type: 'progress', jobId: 'a1', fraction: 0.5, label: 'rows 2 of 4' },
+    jobDone: { type: 'jobDone', jobId: 'a1', report, backend: { name: 'webgpu', skipped: [] } },
+    jobFailed: { type: 'jobFailed', jobId: 'a1', error },
+    cancel: { type: 'cancel', jobId: 'a1' },
+    rerun: { type: 'rerun', settings },
+    analyzeTransposed: { type: 'analyzeTransposed', subjectId: subject.id },
+    export: { type: 'export', fileName: 'x.svg', format: 'svg', content: '<svg/>' },
+    rendered: { type: 'rendered', charts: ['rowNorms'] },
+    cspViolation: { type: 'cspViolation', directive: 'script-src', blockedURI: 'inline' },
+  };
+  return { toViewer, fromViewer, toWorker, fromWorker, toAnalysis, fromAnalysis };
 }
 
 describe('message contracts', () => {
@@ -58,6 +132,8 @@ describe('message contracts', () => {
     expect(new Set(Object.keys(s.fromViewer))).toEqual(FROM_VIEWER_TYPES);
     expect(new Set(Object.keys(s.toWorker))).toEqual(TO_WORKER_TYPES);
     expect(new Set(Object.keys(s.fromWorker))).toEqual(FROM_WORKER_TYPES);
+    expect(new Set(Object.keys(s.toAnalysis))).toEqual(TO_ANALYSIS_TYPES);
+    expect(new Set(Object.keys(s.fromAnalysis))).toEqual(FROM_ANALYSIS_TYPES);
   });
 
   it('every sample survives structuredClone unchanged (plain data only)', async () => {

@@ -142,6 +142,6 @@ export async function runCompare(
   const fitLine =
     fit === null
       ? 'fit: needs checkpoints of at least two different widths'
-      : `fit ln(mean (u·u)²) = ${num(fit.slope)}${fit.slopeStderr === null ? '' : ` ± ${num(fit.slopeStderr, 2)}`} · ln(1/m) + ${num(fit.intercept)}${fit.r2 === null ? '' : `   (R² = ${num(fit.r2, 3)}, ${fit.n} checkpoints; slope 1 means overlaps scale as 1/m)`}`;
+      : `fit ln(mean (u·u)²) = ${num(fit.slope)}${fit.slopeStderr === null ? '' : ` ± ${num(fit.slopeStderr, 2)}`} · ln(1/m) ${fit.intercept < 0 ? '−' : '+'} ${num(Math.abs(fit.intercept))}${fit.r2 === null ? '' : `   (R² = ${num(fit.r2, 3)}, ${fit.n} checkpoints; slope 1 means overlaps scale as 1/m)`}`;
   write(`${table}\n\n${fitLine}`);
 }

@@ -60,7 +60,9 @@ class ViewerPanel implements vscode.Disposable {
       cspSource: webview.cspSource,
       nonce: makeNonce(),
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'viewer.js')).toString(),
-      styleUris: [webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'viewer.css')).toString()],
+      styleUris: ['base.css', 'viewer.css'].map((f) =>
+        webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', f)).toString(),
+      ),
       init: { protocolVersion: VIEWER_PROTOCOL_VERSION, source: document.displayName },
     });
     this.disposables.push(
@@ -104,6 +106,8 @@ class ViewerPanel implements vscode.Disposable {
     },
     computeStats: (m) => this.computeStats(m.requestId, m.doc, m.tensor),
     cancelStats: (m) => this.jobs.get(m.requestId)?.cancel(),
+    analyzeTensor: (m) =>
+      void vscode.commands.executeCommand('superpositionLab.analyze', this.document.uri, { tensor: m.tensor }),
     rendered: (m) => {
       if (m.doc.version !== this.document.version) return;
       this.renderMs = m.ms;

@@ -19,6 +19,7 @@ export type StatsState =
 
 export interface DetailsEvents {
   onCompute(t: ModelTensor): void;
+  onAnalyze(t: ModelTensor): void;
   onCancel(): void;
   onLogCountsChange(log: boolean): void;
 }
@@ -74,6 +75,19 @@ export class DetailsPane {
       h('h2', { class: 'tensor-name', text: tensor.name, attrs: { title: tensor.name } }),
       facts,
     ];
+    if (why === null && tensor.shape.length === 2 && tensor.numel > 0) {
+      body.push(
+        h('button', {
+          text: 'Analyze superposition',
+          attrs: {
+            type: 'button',
+            id: 'analyze-tensor',
+            title: 'Row norms, overlaps of normalised rows and the Welch bound of this matrix, in a panel beside',
+          },
+          on: { click: () => this.events.onAnalyze(tensor) },
+        }),
+      );
+    }
     if (why !== null) {
       body.push(h('p', { class: 'muted', text: `Statistics are not available: ${tensor.dtype} is ${why}.` }));
     } else {

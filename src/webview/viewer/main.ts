@@ -240,6 +240,7 @@ function renderModel(m: CheckpointModel, notes: readonly string[]): void {
   details = new DetailsPane(
     {
       onCompute: computeStats,
+      onAnalyze: (t) => post({ type: 'analyzeTensor', tensor: t.name }),
       onCancel: () => pending && post({ type: 'cancelStats', requestId: pending.requestId }),
       onLogCountsChange: (log) => {
         ui.logCounts = log;

@@ -1,0 +1,83 @@
+// "Analyze Superposition" and "Compare Superposition Across Checkpoints".
+//
+// Analyze is reachable from the explorer (a checkpoint or an index file), the checkpoint viewer's
+// title bar, the viewer's selected tensor, and the command palette while a viewer is active.
+// Compare takes the explorer's multi-selection.
+
+import * as vscode from 'vscode';
+import { isIndexPath } from '../../core/safetensors/open';
+import { toWireError } from '../../core/errors';
+import { log, showError } from '../log';
+import { AnalysisPanel } from './analysisPanel';
+import { ResultCache } from './resultCache';
+import { resolveSubject, type ResolvedSubject } from './subjects';
+
+export interface AnalyzeArgs {
+  readonly tensor?: string;
+  readonly transpose?: boolean;
+}
+
+const isCheckpoint = (uri: vscode.Uri) => uri.path.endsWith('.safetensors') || isIndexPath(uri.path);
+
+/** The checkpoint behind the active editor: a viewer tab or a text editor on an index file. */
+function activeCheckpoint(): vscode.Uri | undefined {
+  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  if (input instanceof vscode.TabInputCustom) return input.uri;
+  const doc = vscode.window.activeTextEditor?.document.uri;
+  return doc && isCheckpoint(doc) ? doc : undefined;
+}
+
+export function registerAnalysisCommands(context: vscode.ExtensionContext): vscode.Disposable[] {
+  const cache = ResultCache.forContext(context);
+
+  async function analyze(uri?: vscode.Uri, second?: vscode.Uri[] | AnalyzeArgs): Promise<AnalysisPanel | undefined> {
+    // From the explorer with several files selected, VS Code passes (clicked, selection).
+    if (Array.isArray(second) && second.length > 1) return compare(uri, second);
+    const args = Array.isArray(second) ? {} : (second ?? {});
+    const target = uri ?? activeCheckpoint();
+    if (!target) {
+      void vscode.window.showInformationMessage(
+        'Open a .safetensors checkpoint (or select one in the Explorer) to analyse it.',
+      );
+      return undefined;
+    }
+    try {
+      const resolved = await resolveSubject({ uri: target, tensor: args.tensor, transpose: args.transpose });
+      if (resolved.subject.transposeHint) log().info(resolved.subject.transposeHint);
+      return AnalysisPanel.show(context, cache, [resolved], 'single');
+    } catch (e) {
+      showError(`Analysing ${target.toString()}`, e);
+      return undefined;
+    }
+  }
+
+  async function compare(uri?: vscode.Uri, selection?: vscode.Uri[]): Promise<AnalysisPanel | undefined> {
+    const uris = (selection && selection.length > 0 ? selection : uri ? [uri] : []).filter(isCheckpoint);
+    if (uris.length < 2) {
+      void vscode.window.showInformationMessage(
+        'Select two or more .safetensors checkpoints (or index files) in the Explorer to compare them.',
+      );
+      return undefined;
+    }
+    const resolved: ResolvedSubject[] = [];
+    const skipped: string[] = [];
+    for (const u of uris) {
+      try {
+        resolved.push(await resolveSubject({ uri: u }));
+      } catch (e) {
+        skipped.push(`${vscode.workspace.asRelativePath(u)}: ${toWireError(e).message}`);
+      }
+    }
+    if (skipped.length > 0) void vscode.window.showWarningMessage(`Left out of the comparison: ${skipped.join(' ')}`);
+    if (resolved.length < 2) return undefined;
+    return AnalysisPanel.show(context, cache, resolved, 'compare');
+  }
+
+  return [
+    vscode.commands.registerCommand('superpositionLab.analyze', analyze),
+    vscode.commands.registerCommand('superpositionLab.compare', compare),
+    vscode.commands.registerCommand('superpositionLab.diagnostics.analysisPanels', () =>
+      AnalysisPanel.all().map((p) => p.diagnostics()),
+    ),
+  ];
+}
