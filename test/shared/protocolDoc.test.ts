@@ -12,7 +12,11 @@ const read = (f: string) => readFileSync(path.join(root, f), 'utf8');
 describe('README Messages section', () => {
   it('matches the current protocol files', () => {
     const hash = createHash('sha256')
-      .update(read('src/shared/viewerProtocol.ts') + read('src/shared/workerProtocol.ts'))
+      .update(
+        read('src/shared/viewerProtocol.ts') +
+          read('src/shared/workerProtocol.ts') +
+          read('src/shared/analysisProtocol.ts'),
+      )
       .digest('hex')
       .slice(0, 12);
     const documented = /Protocol hash: `([0-9a-f]{12})`/.exec(read('README.md'))?.[1];
