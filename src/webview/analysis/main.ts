@@ -198,10 +198,12 @@ const handlers: Handlers<ToAnalysis> = {
 
 /** Where and how a result was computed, in words: the exact kernel runs in plain JavaScript whatever backend is available. */
 function computeInfo(r: AnalysisReport, cached: boolean): string {
+  const backend = r.backend === 'none' ? 'CPU' : r.backend.toUpperCase();
+  // The exact kernel is plain JavaScript, used for small matrices whatever backend is available.
   const where =
     r.kernel === 'float64'
-      ? 'with the exact float64 kernel (small matrix)'
-      : `on ${r.backend.toUpperCase()} (${r.kernel})`;
+      ? `with the exact float64 kernel (small matrix; backend ${backend} available)`
+      : `on ${backend} (${r.kernel})`;
   return `${cached ? 'From the cache; computed' : 'Computed'} in ${(r.ms / 1000).toFixed(2)} s ${where}.`;
 }
 
