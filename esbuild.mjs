@@ -53,7 +53,11 @@ const allTargets = {
   },
   webview: {
     ...base,
-    entryPoints: { viewer: 'src/webview/viewer/main.ts', analysis: 'src/webview/analysis/main.ts' },
+    entryPoints: {
+      viewer: 'src/webview/viewer/main.ts',
+      analysis: 'src/webview/analysis/main.ts',
+      experiment: 'src/webview/experiment/main.ts',
+    },
     outdir: 'dist/webview',
     platform: 'browser',
     format: 'iife',
@@ -71,6 +75,9 @@ const allTargets = {
     outfile: 'dist/cli.js',
     platform: 'node',
     format: 'cjs',
+    // TF.js's Node entries (tf-core.node.js, tf-backend-cpu.node.js) are missing from their
+    // packages' `sideEffects` lists, so bare imports that register backends would be dropped.
+    ignoreAnnotations: true,
     banner: { js: '#!/usr/bin/env node' },
     define: { SUPERPOSITION_LAB_VERSION: JSON.stringify(pkg.version) },
   },
@@ -78,7 +85,7 @@ const allTargets = {
   testPages: {
     ...base,
     minify: false,
-    entryPoints: ['test/browser/workerPage.ts'],
+    entryPoints: ['test/browser/workerPage.ts', 'test/browser/trainerPage.ts'],
     outdir: 'out/browser',
     platform: 'browser',
     format: 'iife',

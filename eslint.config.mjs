@@ -30,6 +30,8 @@ export default tseslint.config(
       'test-host/**',
       'test-output/**',
       '.superposition-lab/**',
+      '.scratch/**',
+      'examples/**/results/**',
       'examples/checkpoints/**',
       '**/*.d.ts',
     ],

@@ -3,12 +3,16 @@
 
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+// The CPU backend is the fallback when WASM cannot start (training needs some backend). Its
+// Node entry is not in the package's `sideEffects` list, so esbuild would drop this bare import;
+// the CLI build sets ignoreAnnotations (esbuild.mjs) to keep it.
+import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { selectBackend, type BackendReport } from '../core/compute/backend';
 
 let ready: Promise<BackendReport> | undefined;
 
-/** Selects WASM (falling back to nothing else: the CLI then uses the exact float64 kernel). */
+/** Selects WASM, falling back to TF.js's CPU backend. */
 export function initCompute(): Promise<BackendReport> {
   ready ??= (async () => {
     // PROD silences TF.js's console advice ("install tfjs-node"), which would pollute the output.

@@ -6,6 +6,7 @@ import { EXIT, UsageError, errorLine, exitStatusFor } from './output';
 import { runList } from './commands/list';
 import { runStats } from './commands/stats';
 import { runAnalyze, runCompare } from './commands/analyze';
+import { runExperiment } from './commands/run';
 import { toWireError } from '../core/errors';
 
 declare const SUPERPOSITION_LAB_VERSION: string; // injected by esbuild from package.json
@@ -18,6 +19,7 @@ Usage:
   superposition-lab analyze <file | index.json> [--tensor NAME] [--transpose] [--json]
                     [--pair-budget N] [--seed S] [--sample-rows R] [--kernel exact|fast]
   superposition-lab compare <file> <file> ... [--json]
+  superposition-lab run <name.experiment.yaml> [--out DIR] [--json] [--set key=value ...]
   superposition-lab --help | --version
 
 Commands:
@@ -30,6 +32,10 @@ Commands:
           pairs (exact), mean and max |overlap| (exact when n²·m <= --pair-budget, else from a
           seeded sample with a 95% interval), the Welch bound and 1/m. Rows are streamed in blocks.
   compare Mean squared overlap against 1/m for several checkpoints, and the log-log slope ± SE.
+  run     Train every run of an experiment config (the paper's toy model; a sweep is the
+          cartesian product of the listed values) and fit α_m per series. Writes
+          DIR/results.json and DIR/runs/<run>.safetensors as runs finish; the same command
+          resumes an interrupted sweep. Ctrl-C stops after saving finished runs.
 
 Options:
   --json        Machine-readable output on stdout.
@@ -42,8 +48,12 @@ Options:
   --seed S      Seed of that sample (default 0).
   --kernel K    exact (float64, slow) or fast (float32 blocks on WASM, float64 sums); default
                 exact for small matrices (n·m² <= 4e8), fast otherwise.
+  --out DIR     Where run writes its results (default: results/<name> beside the config).
+  --set K=V     Override a config key for this run, e.g. --set train.steps=500 or
+                --set model.width=[8,16]; repeatable. Values are YAML.
 
-Exit status: 0 ok, 1 usage error, 2 invalid input, 3 internal error.`;
+Exit status: 0 ok, 1 usage error, 2 invalid input (an invalid config prints each problem as
+file:line:col: severity: message), 3 internal error, 130 stopped by Ctrl-C.`;
 
 /** A numeric option within [min, max], or undefined when absent. */
 function optionalNumber(flag: string, value: string | undefined, min: number, max: number): number | undefined {
@@ -61,8 +71,11 @@ function kernelOption(value: string | undefined): 'exact' | 'fast' | undefined {
 }
 
 async function main(argv: readonly string[]): Promise<number> {
+  // The first Ctrl-C asks the running command to stop cleanly (finished work is kept); a second
+  // one exits at once.
   let cancelled = false;
-  process.once('SIGINT', () => {
+  process.on('SIGINT', () => {
+    if (cancelled) process.exit(130);
     cancelled = true;
   });
   const write = (s: string) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
@@ -82,6 +95,8 @@ async function main(argv: readonly string[]): Promise<number> {
         'sample-rows': { type: 'string' },
         seed: { type: 'string' },
         kernel: { type: 'string' },
+        out: { type: 'string' },
+        set: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
       },
@@ -134,6 +149,14 @@ async function main(argv: readonly string[]): Promise<number> {
           await runCompare(rest, analysisOptions, write);
         }
         return EXIT.ok;
+      }
+      case 'run': {
+        if (rest.length !== 1) throw new UsageError('run takes exactly one experiment config');
+        return await runExperiment(
+          rest[0]!,
+          { json, out: values.out, overrides: values.set ?? [], isCancelled: () => cancelled },
+          write,
+        );
       }
       case undefined:
         throw new UsageError('no command given');

@@ -38,6 +38,11 @@ export type ErrorCode =
   // Analysis of a matrix.
   | 'analysis/not-a-matrix'
   | 'analysis/no-matrix-found'
+  // Experiment configs and the files they name (config problems with positions are ConfigProblems).
+  | 'config/invalid'
+  | 'config/counts'
+  /** An output folder holds results of other training settings (never overwritten). */
+  | 'config/foreign-results'
   // Files the host refuses to read.
   | 'file/too-large'
   | 'file/not-found'
@@ -83,7 +88,7 @@ export function toWireError(e: unknown): WireError {
 
 /** True for codes that mean "the input is bad" (CLI exit status 2) rather than a bug. */
 export function isInputError(code: ErrorCode): boolean {
-  return ['safetensors/', 'index/', 'file/', 'analysis/'].some((prefix) => code.startsWith(prefix));
+  return ['safetensors/', 'index/', 'file/', 'analysis/', 'config/'].some((prefix) => code.startsWith(prefix));
 }
 
 const plural = (n: number, one: string, many = `${one}s`): string =>

@@ -6,6 +6,7 @@ import { isIndexPath } from '../core/safetensors/open';
 import { log, showError } from './log';
 import { CheckpointEditorProvider, INDEX_VIEW_TYPE, VIEW_TYPE } from './viewer/checkpointEditorProvider';
 import { registerAnalysisCommands } from './analysis/commands';
+import { registerExperimentCommands } from './experiment/commands';
 
 export function activate(context: vscode.ExtensionContext): void {
   try {
@@ -17,6 +18,7 @@ export function activate(context: vscode.ExtensionContext): void {
       // For diagnostics and the end-to-end tests: what each open viewer loaded and what it cost.
       vscode.commands.registerCommand('superpositionLab.diagnostics.viewers', () => viewer.diagnostics()),
       ...registerAnalysisCommands(context),
+      ...registerExperimentCommands(context),
     );
     log().info(`Superposition Lab ${context.extension.packageJSON.version as string} activated`);
   } catch (e) {

@@ -11,6 +11,8 @@ import type { WireError } from '../core/errors';
 import type { BackendName, BackendPreference, BackendReport } from '../core/compute/backend';
 import type { MatrixLayout } from '../core/analysis/rowBlocks';
 import type { SuperpositionAnalysis } from '../core/analysis/superposition';
+import type { RunSpec } from '../core/config/sweep';
+import type { RunResult } from '../core/toy/results';
 
 export interface AnalysisSettings {
   /** Exact pair statistics while n²·m is at most this. */
@@ -25,7 +27,16 @@ export type WorkerJob =
   /** Select a backend and check it with a small float32 matrix product against a CPU reference. */
   | { readonly kind: 'probe' }
   /** The superposition analysis of a matrix whose row blocks follow as `block` messages. */
-  | { readonly kind: 'analyze'; readonly layout: MatrixLayout; readonly settings: AnalysisSettings };
+  | { readonly kind: 'analyze'; readonly layout: MatrixLayout; readonly settings: AnalysisSettings }
+  /** Train one run of the toy model from scratch and measure it (reports `trainProgress`). */
+  | { readonly kind: 'train'; readonly spec: RunSpec; readonly frequencies: TrainFrequencies };
+
+/** A run's feature frequencies p_i (length n) and how they were capped. */
+export interface TrainFrequencies {
+  readonly p: readonly number[];
+  readonly capped: number;
+  readonly effectiveDensity: number;
+}
 
 export interface ProbeResult {
   readonly kind: 'probe';
@@ -44,7 +55,16 @@ export interface AnalyzeResult {
   readonly ms: number;
 }
 
-export type WorkerResult = ProbeResult | AnalyzeResult;
+export interface TrainResult {
+  readonly kind: 'train';
+  readonly backend: BackendReport;
+  readonly result: RunResult;
+  /** W (n×m row-major) and b as float32 bytes (transferred). */
+  readonly W: ArrayBuffer;
+  readonly b: ArrayBuffer;
+}
+
+export type WorkerResult = ProbeResult | AnalyzeResult | TrainResult;
 
 /** Where the page put the WASM backend's binaries (blob: URLs), keyed by file name. */
 export type WasmPaths = Readonly<Record<string, string>>;
@@ -73,6 +93,8 @@ export type FromWorker =
   | { readonly type: 'started'; readonly jobId: string; readonly backend: BackendName; readonly kernel: string }
   | { readonly type: 'progress'; readonly jobId: string; readonly fraction: number; readonly label: string }
   | { readonly type: 'blockDone'; readonly jobId: string; readonly index: number }
+  /** Every few dozen steps of a `train` job: the latest unscaled per-step MSE. */
+  | { readonly type: 'trainProgress'; readonly jobId: string; readonly step: number; readonly mse: number }
   | { readonly type: 'done'; readonly jobId: string; readonly result: WorkerResult }
   | { readonly type: 'failed'; readonly jobId: string; readonly error: WireError };
 
@@ -81,6 +103,7 @@ export const FROM_WORKER_TYPES = typeSet<FromWorker>({
   started: true,
   progress: true,
   blockDone: true,
+  trainProgress: true,
   done: true,
   failed: true,
 });

@@ -25,6 +25,7 @@ export interface JobCallbacks {
   onStarted?(backend: BackendName, kernel: string): void;
   onProgress?(fraction: number, label: string): void;
   onBlockDone?(index: number): void;
+  onTrainProgress?(step: number, mse: number): void;
 }
 
 export class JobError extends Error {
@@ -109,6 +110,9 @@ export class WorkerClient {
         break;
       case 'blockDone':
         job.callbacks.onBlockDone?.(m.index);
+        break;
+      case 'trainProgress':
+        job.callbacks.onTrainProgress?.(m.step, m.mse);
         break;
       case 'done':
         this.finish(m.jobId);

@@ -15,6 +15,8 @@ import { CoreError, messages, toWireError } from '../core/errors';
 import { dispatch, isMessageOf, type Handlers } from '../shared/channel';
 import { TO_WORKER_TYPES, type FromWorker, type ToWorker, type WasmPaths } from '../shared/workerProtocol';
 import { AnalyzeJob } from './analyzeJob';
+import { trainJob } from './trainJob';
+import { softwareGpuCheck } from './softwareGpu';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -34,6 +36,8 @@ interface Stream {
 }
 
 const streams = new Map<string, Stream>();
+/** Running `train` jobs and whether each was asked to stop. */
+const trainings = new Map<string, { cancelled: boolean }>();
 let wasmConfigured = false;
 
 async function backendFor(preference: BackendPreference, wasmPaths: WasmPaths | null): Promise<BackendReport> {
@@ -49,7 +53,7 @@ async function backendFor(preference: BackendPreference, wasmPaths: WasmPaths | 
       // Without its binaries the WASM backend fails to initialise and selectBackend skips it.
     }
   }
-  return selectBackend(preference);
+  return selectBackend(preference, softwareGpuCheck);
 }
 
 function fail(jobId: string, error: unknown): void {
@@ -64,6 +68,22 @@ async function run(m: Extract<ToWorker, { type: 'run' }>): Promise<void> {
     post({ type: 'started', jobId: m.jobId, backend: backend.name, kernel: 'matMul' });
     const { maxAbsError, ms } = await probeMatMul();
     post({ type: 'done', jobId: m.jobId, result: { kind: 'probe', backend, maxAbsError, ms } });
+    return;
+  }
+  if (job.kind === 'train') {
+    const state = { cancelled: false };
+    trainings.set(m.jobId, state);
+    try {
+      const backend = await backendFor(m.backend, m.wasmPaths);
+      post({ type: 'started', jobId: m.jobId, backend: backend.name, kernel: 'toy-model' });
+      const result = await trainJob(job, backend, {
+        isCancelled: () => state.cancelled,
+        progress: (step, mse) => post({ type: 'trainProgress', jobId: m.jobId, step, mse }),
+      });
+      post({ type: 'done', jobId: m.jobId, result }, [result.W, result.b]);
+    } finally {
+      trainings.delete(m.jobId);
+    }
     return;
   }
   const stream: Stream = { t0: performance.now(), early: [], ended: false, cancelled: false };
@@ -126,6 +146,8 @@ const handlers: Handlers<ToWorker> = {
     if (stream.job) await finish(m.jobId);
   },
   cancel: async (m) => {
+    const training = trainings.get(m.jobId);
+    if (training) training.cancelled = true; // the run stops at its next sync point
     const stream = streams.get(m.jobId);
     if (!stream) return; // finished already, or a probe (they are short and not cancellable)
     stream.cancelled = true;

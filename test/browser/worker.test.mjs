@@ -4,55 +4,16 @@
 // product within float32 tolerance of a float64 reference. Run: node --import tsx --test test/browser/
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as http from 'node:http';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { webviewHtml } from '../../src/extension/webviewHtml.ts';
 import { launch, screenshot } from '../e2e/workbench.mjs';
+import { servePage } from './pageServer.mjs';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const TYPES = { '.js': 'text/javascript', '.css': 'text/css', '.html': 'text/html', '.wasm': 'application/wasm' };
 let server;
 let browser;
-let origin;
 
 before(async () => {
-  server = http.createServer((req, res) => {
-    const url = new URL(req.url, 'http://x');
-    if (url.pathname === '/') {
-      res.writeHead(200, { 'content-type': 'text/html' });
-      res.end(
-        webviewHtml({
-          title: 'worker test',
-          cspSource: origin,
-          nonce: 'testnonce0123456789',
-          scriptUri: `${origin}/out/browser/workerPage.js`,
-          styleUris: [],
-          init: {
-            workerUrl: `${origin}/dist/worker.js`,
-            wasmUrls: {
-              'tfjs-backend-wasm.wasm': `${origin}/dist/tfjs-backend-wasm.wasm`,
-              'tfjs-backend-wasm-simd.wasm': `${origin}/dist/tfjs-backend-wasm-simd.wasm`,
-            },
-          },
-        }),
-      );
-      return;
-    }
-    const file = path.join(ROOT, path.normalize(url.pathname));
-    if (!file.startsWith(path.join(ROOT, 'dist')) && !file.startsWith(path.join(ROOT, 'out'))) {
-      res.writeHead(403).end();
-      return;
-    }
-    fs.readFile(file, (err, data) => {
-      if (err) res.writeHead(404).end();
-      else res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' }).end(data);
-    });
-  });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  origin = `http://127.0.0.1:${server.address().port}`;
+  server = await servePage('workerPage');
   browser = await launch();
-  await browser.page.goto(`${origin}/`);
+  await browser.page.goto(`${server.origin}/`);
   await browser.page.locator('body[data-ready="true"]').waitFor({ timeout: 30_000 });
 });
 
@@ -77,11 +38,18 @@ for (const backend of ['cpu', 'wasm', 'webgl', 'webgpu']) {
   );
 }
 
-test('"auto" picks the first backend that works, WebGPU here', { timeout: 120_000 }, async () => {
-  const { result } = await probe('auto');
-  assert.equal(result.backend.name, 'webgpu');
-  assert.deepEqual(result.backend.skipped, []);
-});
+test(
+  '"auto" tries software GPUs after WASM: here both are SwiftShader, so WASM, saying why',
+  { timeout: 120_000 },
+  async () => {
+    const { result } = await probe('auto');
+    console.log(`# auto: ${JSON.stringify(result.backend)}`);
+    assert.equal(result.backend.name, 'wasm');
+    const skipped = Object.fromEntries(result.backend.skipped.map((s) => [s.name, s.reason]));
+    assert.match(skipped.webgpu, /software WebGPU adapter.*slower than WebAssembly/i);
+    assert.match(skipped.webgl, /software WebGL renderer \(.*SwiftShader.*\).*slower than WebAssembly/i);
+  },
+);
 
 // 1200 × 600: n·m² is over the exact kernel's limit, so GPU and WASM backends run the float32
 // GEMM kernel while the CPU backend runs the exact float64 one; pairs are exact on all of them.
@@ -107,6 +75,81 @@ test('a streamed analysis gives the same answer on every backend', { timeout: 24
     const rel = (a, b) => Math.abs(a / b - 1);
     assert.ok(rel(results[backend].meanSqOverlap, results.cpu.meanSqOverlap) < 1e-5, `${backend} meanSq`);
     assert.ok(rel(results[backend].meanAbsOverlap, results.cpu.meanAbsOverlap) < 1e-5, `${backend} meanAbs`);
+  }
+});
+
+/** A small run of the toy model, as expandSweep would make it. */
+function runSpec(over = {}) {
+  const values = {
+    distribution: 'power',
+    exponent: 1.2,
+    density: 1,
+    weightDecay: -1,
+    seed: 0,
+    width: 16,
+    ...over.values,
+  };
+  return {
+    id: `test-m${values.width}`,
+    series: 'test',
+    values,
+    n: 256,
+    scale: 400,
+    steps: 300,
+    batch: 128,
+    lr: 'paper-large',
+    warmup: 0.05,
+    minLrRatio: 0.05,
+    lossScale: 100,
+    beta1: 0.9,
+    beta2: 0.999,
+    eps: 1e-8,
+    finalWindow: 100,
+    curvePoints: 50,
+    ...over,
+    values,
+  };
+}
+
+test(
+  'a train job runs the same seeded run on every backend, up to float32 rounding',
+  { timeout: 300_000 },
+  async () => {
+    const runs = {};
+    for (const backend of ['cpu', 'wasm', 'webgl', 'webgpu']) {
+      const r = await browser.page.evaluate(([b, spec]) => window.train(b, spec), [backend, runSpec()]);
+      assert.equal(r.error, undefined, JSON.stringify(r.error));
+      console.log(
+        `# train on ${backend}: ${(r.result.ms / r.result.steps).toFixed(2)} ms/step (n 256, m 16, B 128), final loss ${r.result.finalLoss}, φ½ ${r.result.fracRepresented}`,
+      );
+      assert.equal(r.started, backend);
+      assert.equal(r.result.backend, backend);
+      assert.equal(r.wLength, 256 * 16);
+      assert.equal(r.bLength, 256);
+      assert.equal(r.progress.at(-1).step, 300, 'progress reaches the last step');
+      assert.ok(r.progress.length >= 6, `progress every 50 steps, got ${r.progress.length}`);
+      assert.equal(r.result.lossCurve.length, 50);
+      runs[backend] = r.result;
+    }
+    // Same data and initial weights everywhere; 300 float32 steps drift only by rounding.
+    for (const backend of ['wasm', 'webgl', 'webgpu']) {
+      const rel = Math.abs(runs[backend].finalLoss / runs.cpu.finalLoss - 1);
+      assert.ok(rel < 0.02, `${backend} final loss ${runs[backend].finalLoss} vs cpu ${runs.cpu.finalLoss}`);
+      assert.ok(Math.abs(runs[backend].fracRepresented - runs.cpu.fracRepresented) <= 2 / 256, `${backend} φ½`);
+    }
+    // And it learned: the loss fell well below its start.
+    assert.ok(runs.cpu.finalLoss < 0.7 * runs.cpu.lossCurve[0].loss, 'the loss falls');
+  },
+);
+
+test('a train job stops at its next sync point when cancelled', { timeout: 120_000 }, async () => {
+  for (const backend of ['wasm', 'webgpu']) {
+    const spec = runSpec({ steps: 100_000 });
+    const t0 = Date.now();
+    const r = await browser.page.evaluate(([b, s]) => window.train(b, s, 100), [backend, spec]);
+    assert.equal(r.error?.code, 'job/cancelled', JSON.stringify(r.error));
+    assert.ok(r.progress.at(-1).step < 1000, `stopped after ${r.progress.at(-1).step} steps`);
+    assert.ok(Date.now() - t0 < 60_000);
   }
 });
 

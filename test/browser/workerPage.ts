@@ -2,6 +2,8 @@
 // exactly as in a webview, exposed to Playwright as window.probe(backend).
 import { WorkerClient } from '../../src/webview/workerClient';
 import type { BackendPreference } from '../../src/core/compute/backend';
+import type { RunSpec } from '../../src/core/config/sweep';
+import { featureFrequencies } from '../../src/core/toy/distributions';
 
 const init = JSON.parse(document.body.dataset['init'] ?? '{}') as {
   workerUrl: string;
@@ -50,6 +52,50 @@ Object.assign(window, {
       analysis: done.analysis,
       gramLength: done.gram === null ? 0 : done.gram.byteLength / 4,
     };
+  },
+});
+Object.assign(window, {
+  /** Trains one run in the worker; `cancelAfter` steps (if given) cancels it from the page. */
+  async train(backend: BackendPreference, spec: RunSpec, cancelAfter?: number) {
+    const f = featureFrequencies({
+      distribution: spec.values.distribution,
+      n: spec.n,
+      exponent: spec.values.exponent ?? 0,
+      scale: spec.scale,
+      density: spec.values.density,
+    });
+    const progress: { step: number; mse: number }[] = [];
+    let started: string | undefined;
+    const t0 = performance.now();
+    const { jobId, result } = await client.run(
+      {
+        kind: 'train',
+        spec,
+        frequencies: { p: Array.from(f.p), capped: f.capped, effectiveDensity: f.effectiveDensity },
+      },
+      backend,
+      {
+        onStarted: (b) => (started = b),
+        onTrainProgress: (step, mse) => {
+          progress.push({ step, mse });
+          if (cancelAfter !== undefined && step >= cancelAfter) client.cancel(jobId);
+        },
+      },
+    );
+    try {
+      const done = await result;
+      if (done.kind !== 'train') throw new Error('unexpected result');
+      return {
+        started,
+        progress,
+        result: done.result,
+        wLength: done.W.byteLength / 4,
+        bLength: done.b.byteLength / 4,
+        wallMs: performance.now() - t0,
+      };
+    } catch (e) {
+      return { started, progress, error: (e as { wire?: unknown }).wire ?? String(e) };
+    }
   },
 });
 document.body.dataset['ready'] = 'true';

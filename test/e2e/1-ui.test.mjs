@@ -313,6 +313,102 @@ describe('Superposition Lab in a real VS Code', () => {
     await screenshot(page, '15-analysis-compare');
   });
 
+  uiTest(
+    '"Run experiment" above the quick demo trains it in under a minute, with live plots and results on disk',
+    async () => {
+      await closeAllEditors(page);
+      await openFromExplorer(page, 'quick-demo.experiment.yaml');
+      const lens = page.locator('.codelens-decoration a', { hasText: 'Run experiment (8 runs)' });
+      await lens.waitFor({ timeout: 30_000 });
+      await screenshot(page, '16-experiment-codelens');
+      const t0 = Date.now();
+      await lens.click();
+      // While it trains: the live curve and the Stop button.
+      const frame = await webviewFrameWith(page, '#experiment-status #stop', 30_000);
+      await frame.waitForFunction(
+        () => window.superpositionLabViews?.['chart-loss-curves']?.data('live').length > 0,
+        null,
+        {
+          timeout: 30_000,
+        },
+      );
+      await screenshot(page, '17-experiment-training');
+      await frame.waitForFunction(
+        () => /All 8 runs finished/.test(document.getElementById('status-text')?.textContent ?? ''),
+        null,
+        {
+          timeout: 60_000,
+        },
+      );
+      const seconds = (Date.now() - t0) / 1000;
+      console.log(`# quick demo in VS Code: ${seconds.toFixed(1)} s from the click to the last run saved`);
+      assert.ok(seconds < 60, `${seconds} s`);
+      for (const id of [
+        'chart-loss-curves',
+        'chart-loss-vs-width',
+        'chart-phi-vs-gamma',
+        'chart-weak-loss',
+        'chart-norms',
+      ]) {
+        await frame.waitForSelector(`#${id}[data-rendered="true"]`);
+      }
+      await frame.waitForSelector('#heatmap canvas');
+      // The plotted data, read back from the Vega views: 8 runs, two series with their fits.
+      const points = await frame.evaluate(() => window.superpositionLabViews['chart-loss-vs-width'].data('points'));
+      assert.equal(points.length, 8);
+      const fits = await frame.evaluate(() => window.superpositionLabViews['chart-loss-vs-width'].data('fits'));
+      assert.equal(new Set(fits.map((f) => f.series)).size, 2);
+      const alphas = await frame.$$eval('#series-table td.alpha', (cells) => cells.map((c) => Number(c.textContent)));
+      assert.equal(alphas.length, 2);
+      // Strong superposition (γ = −1) scales faster with width than weak (γ = 0.3) here.
+      assert.ok(alphas[0] > alphas[1] && alphas[1] > 0, `α_m ${alphas}`);
+      const phi = await frame.evaluate(() => window.superpositionLabViews['chart-phi-vs-gamma'].data('phi'));
+      for (const r of phi.filter((r) => r.gamma === -1)) assert.ok(r.phiHalf > 0.95, `φ½ at γ = −1: ${r.phiHalf}`);
+      // On disk: the CLI's format, every run's weights.
+      const results = JSON.parse(
+        fs.readFileSync(path.join(WORKSPACE, 'results', 'quick-demo', 'results.json'), 'utf8'),
+      );
+      assert.equal(results.format, 'superposition-lab/experiment-results');
+      assert.equal(results.runs.length, 8);
+      assert.equal(results.series.length, 2);
+      for (const r of results.runs) {
+        assert.ok(fs.existsSync(path.join(WORKSPACE, 'results', 'quick-demo', r.weights)), r.weights);
+      }
+      await screenshot(page, '18-experiment-done');
+      await frame.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+      await screenshot(page, '19-experiment-selected-run');
+    },
+  );
+
+  uiTest('reopening the experiment shows the saved results at once, without training', async () => {
+    await closeAllEditors(page);
+    await openFromExplorer(page, 'quick-demo.experiment.yaml');
+    const lens = page.locator('.codelens-decoration a', { hasText: 'Show results (8 of 8)' });
+    await lens.waitFor({ timeout: 30_000 });
+    const t0 = Date.now();
+    await lens.click();
+    const frame = await webviewFrameWith(page, '#chart-loss-vs-width[data-rendered="true"]', 30_000);
+    console.log(`# reopen: ${Date.now() - t0} ms from the click to the plots`);
+    assert.match(await frame.$eval('#status-text', (e) => e.textContent), /^8 of 8 runs finished\.$/);
+    assert.equal(await frame.$('#stop'), null, 'nothing is training');
+    assert.equal(
+      await frame.evaluate(() => window.superpositionLabViews['chart-loss-vs-width'].data('points').length),
+      8,
+    );
+  });
+
+  uiTest("a run's weights open in the superposition analysis", async () => {
+    const frame = await webviewFrameWith(page, '#runs-table');
+    await frame.click('#runs-table tr[data-run="power-a1.2-E1-g-1-s0-m32"] button');
+    await frame.waitForSelector('#selection h2');
+    assert.equal(await frame.$eval('#selection h2', (e) => e.textContent), 'Run power-a1.2-E1-g-1-s0-m32');
+    await frame.click('#selection button:has-text("Analyze superposition")');
+    const analysis = await webviewFrameWith(page, '#chart-row-norms[data-rendered="true"]', 60_000);
+    const header = await analysis.$eval('.analysis-header p', (e) => e.textContent);
+    assert.match(header, /power-a1\.2-E1-g-1-s0-m32\.safetensors · F32 · 256 × 32/);
+    await screenshot(page, '20-experiment-run-analysis');
+  });
+
   uiTest('no Content-Security-Policy violations were reported', () => {
     assert.deepEqual(cspViolations(browser.consoleLines), []);
   });

@@ -7,6 +7,9 @@
 //   notes.txt                  a non-checkpoint file (the context-menu entry must not show)
 //   stories260K.lm_head.safetensors  the real checkpoint from ../shared/data (reference statistics)
 //   heads/head-m{16,32,64}.safetensors  random Gaussian LM heads (1,500 rows, F16) for compare
+//   quick-demo.experiment.yaml the README's quick demo (examples/), trained from its CodeLens
+//   experiments/stop.experiment.yaml    three short runs, for stop and resume
+//   experiments/broken.experiment.yaml  a config with a typo and a wrong type
 // Usage: tsx test/e2e/makeWorkspace.ts <folder>
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -51,7 +54,30 @@ export function makeWorkspace(dir: string): void {
   );
   mkdirSync(path.join(dir, 'heads'), { recursive: true });
   for (const m of HEAD_WIDTHS) writeFileSync(path.join(dir, 'heads', `head-m${m}.safetensors`), randomHead(1500, m, m));
+  copyFileSync(
+    path.resolve(__dirname, '../../examples/quick-demo.experiment.yaml'),
+    path.join(dir, 'quick-demo.experiment.yaml'),
+  );
+  mkdirSync(path.join(dir, 'experiments'), { recursive: true });
+  writeFileSync(path.join(dir, 'experiments', 'stop.experiment.yaml'), STOP_CONFIG);
+  writeFileSync(path.join(dir, 'experiments', 'broken.experiment.yaml'), BROKEN_CONFIG);
 }
+
+/** Three runs of a few seconds each: long enough to stop between them. */
+export const STOP_CONFIG = `version: 1
+name: stop-test
+data: {features: 64, distribution: linear}
+model: {width: [2, 4, 8]}
+train: {steps: 3000, batch: 32}
+`;
+
+/** Line 4: an unknown key (warning) and a wrong type (error, at line 5, column 11). */
+export const BROKEN_CONFIG = `version: 1
+name: broken
+data:
+  featurs: 64
+  density: lots
+`;
 
 export const HEAD_WIDTHS = [16, 32, 64];
 

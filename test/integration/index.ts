@@ -6,7 +6,9 @@ import Mocha from 'mocha';
 
 export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 60_000, reporter: 'spec' });
-  for (const file of ['viewer.test.js', 'analysis.test.js']) mocha.addFile(path.resolve(__dirname, file));
+  for (const file of ['viewer.test.js', 'analysis.test.js', 'experiment.test.js']) {
+    mocha.addFile(path.resolve(__dirname, file));
+  }
   return new Promise((resolve, reject) => {
     mocha.run((failures) => {
       const stats = mocha.suite.total();

@@ -10,6 +10,15 @@ import {
   type FromAnalysis,
   type ToAnalysis,
 } from '../../src/shared/analysisProtocol';
+import {
+  FROM_EXPERIMENT_TYPES,
+  TO_EXPERIMENT_TYPES,
+  type FromExperiment,
+  type ToExperiment,
+} from '../../src/shared/experimentProtocol';
+import { expandSweep } from '../../src/core/config/sweep';
+import { parseExperimentConfig } from '../../src/core/config/parse';
+import { emptyResults, withRun, type RunResult } from '../../src/core/toy/results';
 import { readSafetensorsHeader, memoryReader } from '../../src/core/safetensors/reader';
 import { SuperpositionAccumulator } from '../../src/core/analysis/superposition';
 import { float64Kernel } from '../../src/core/analysis/kernel';
@@ -70,6 +79,7 @@ async function samples() {
         ms: 1,
       },
     },
+    trainProgress: { type: 'trainProgress', jobId: 'j1', step: 50, mse: 0.01 },
     failed: { type: 'failed', jobId: 'j1', error },
   };
   const acc = new SuperpositionAccumulator(4, 2, { kernel: float64Kernel });
@@ -122,7 +132,77 @@ async function samples() {
     rendered: { type: 'rendered', charts: ['rowNorms'] },
     cspViolation: { type: 'cspViolation', directive: 'script-src', blockedURI: 'inline' },
   };
-  return { toViewer, fromViewer, toWorker, fromWorker, toAnalysis, fromAnalysis };
+  const config = parseExperimentConfig('version: 1\nmodel: {width: [4, 8]}\n', {
+    fileName: 'x.experiment.yaml',
+  }).config!;
+  const [spec] = expandSweep(config);
+  const run: RunResult = {
+    id: spec!.id,
+    series: spec!.series,
+    values: spec!.values,
+    n: spec!.n,
+    steps: spec!.steps,
+    finalLoss: 0.5,
+    finalLossStd: 0.01,
+    finalMse: 0.5 / spec!.n,
+    fracRepresented: 1,
+    fracStrong: 0.25,
+    meanSqOverlap: 0.2,
+    meanSqOverlapStrong: 0.21,
+    strongRows: 256,
+    welchBoundSq: 0.19,
+    predictedWeakLoss: 0,
+    predictedWeakLossEq14: 0,
+    rowNorm: { mean: 1, std: 0.1, min: 0.6, max: 1.2 },
+    rowNormHistogram: { max: 1.25, counts: [0, 3, 1] },
+    lossCurve: [{ step: 30, mse: 0.01, loss: 10.24 }],
+    cappedFeatures: 0,
+    effectiveDensity: 1,
+    ms: 1234,
+    backend: 'wasm',
+    weights: `runs/${spec!.id}.safetensors`,
+  };
+  const results = withRun(emptyResults(config, 2, '2026-01-01T00:00:00Z'), run, '2026-01-01T00:00:01Z');
+  const overview = {
+    name: 'x',
+    description: '',
+    configFile: 'x.experiment.yaml',
+    outDir: 'results/x',
+    runs: [spec!],
+    stepsPerRun: 6000,
+    results,
+  };
+  const frequencies = { p: [0.5, 0.25], capped: 0, effectiveDensity: 0.75 };
+  const toExperiment: Record<ToExperiment['type'], ToExperiment> = {
+    overview: { type: 'overview', overview },
+    state: { type: 'state', state: { kind: 'running', runIndex: 0, runId: spec!.id } },
+    train: { type: 'train', jobId: 't1', spec: spec!, frequencies },
+    abort: { type: 'abort', jobId: 't1' },
+    results: { type: 'results', results },
+    weights: { type: 'weights', runId: spec!.id, n: 2, m: 1, W: new ArrayBuffer(8) },
+  };
+  const fromExperiment: Record<FromExperiment['type'], FromExperiment> = {
+    ready: { type: 'ready', protocolVersion: 1 },
+    start: { type: 'start' },
+    stop: { type: 'stop' },
+    runStarted: { type: 'runStarted', jobId: 't1', backend: 'wasm' },
+    trainProgress: { type: 'trainProgress', jobId: 't1', step: 50, mse: 0.01 },
+    runDone: {
+      type: 'runDone',
+      jobId: 't1',
+      result: run,
+      backend: { name: 'wasm', skipped: [] },
+      W: new ArrayBuffer(8),
+      b: new ArrayBuffer(8),
+    },
+    runFailed: { type: 'runFailed', jobId: 't1', error },
+    requestWeights: { type: 'requestWeights', runId: spec!.id },
+    openRun: { type: 'openRun', runId: spec!.id, action: 'analyze' },
+    export: { type: 'export', fileName: 'x.csv', format: 'csv', content: 'a\n1\n' },
+    rendered: { type: 'rendered', charts: ['chart-loss-curves'] },
+    cspViolation: { type: 'cspViolation', directive: 'script-src', blockedURI: 'inline' },
+  };
+  return { toViewer, fromViewer, toWorker, fromWorker, toAnalysis, fromAnalysis, toExperiment, fromExperiment };
 }
 
 describe('message contracts', () => {
@@ -134,6 +214,8 @@ describe('message contracts', () => {
     expect(new Set(Object.keys(s.fromWorker))).toEqual(FROM_WORKER_TYPES);
     expect(new Set(Object.keys(s.toAnalysis))).toEqual(TO_ANALYSIS_TYPES);
     expect(new Set(Object.keys(s.fromAnalysis))).toEqual(FROM_ANALYSIS_TYPES);
+    expect(new Set(Object.keys(s.toExperiment))).toEqual(TO_EXPERIMENT_TYPES);
+    expect(new Set(Object.keys(s.fromExperiment))).toEqual(FROM_EXPERIMENT_TYPES);
   });
 
   it('every sample survives structuredClone unchanged (plain data only)', async () => {

@@ -12,27 +12,32 @@ export interface ChartData {
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
-/** Row norms with the paper's thresholds ½ (represented) and 1 (strongly represented). */
-export function rowNormSpec(r: AnalysisReport): ChartData {
-  const { max, counts } = r.histograms.rowNorm;
+/**
+ * A row-norm histogram (the datasets "norms", "thresholds", "thresholdLabels") with the paper's
+ * thresholds ½ (represented) and 1 (strongly represented): shared by the analysis and experiment
+ * panels.
+ */
+export function rowNormHistogramSpec(
+  histogram: { readonly max: number; readonly counts: readonly number[] },
+  phi: { readonly half: number; readonly one: number },
+  title: { readonly text: string; readonly subtitle: string },
+  height = 200,
+): ChartData {
+  const { max, counts } = histogram;
   const width = max / counts.length;
   const rows = counts.map((count, i) => ({ lo: i * width, hi: (i + 1) * width, rows: count }));
   // Labels on two lines (pixel offsets from the top) so they never overlap.
   const rules = [
-    { x: 0.5, label: `φ½ = ${r.fracRepresented.toPrecision(3)} (norm > ½)`, top: 2 },
-    { x: 1, label: `φ₁ = ${r.fracStrong.toPrecision(3)} (norm > 1)`, top: 16 },
+    { x: 0.5, label: `φ½ = ${phi.half.toPrecision(3)} (norm > ½)`, top: 2 },
+    { x: 1, label: `φ₁ = ${phi.one.toPrecision(3)} (norm > 1)`, top: 16 },
   ];
   return {
     rows,
     spec: {
       $schema: SCHEMA,
-      title: {
-        text: 'Row norms ‖W_i‖',
-        subtitle: `${r.n.toLocaleString('en-US')} rows; mean ${r.rowNorm?.mean.toPrecision(4) ?? '—'}`,
-        anchor: 'start',
-      },
+      title: { ...title, anchor: 'start' },
       width: 'container',
-      height: 200,
+      height,
       autosize: { type: 'fit-x', contains: 'padding' },
       layer: [
         {
@@ -63,6 +68,18 @@ export function rowNormSpec(r: AnalysisReport): ChartData {
       ],
     },
   };
+}
+
+/** Row norms of an analysed matrix. */
+export function rowNormSpec(r: AnalysisReport): ChartData {
+  return rowNormHistogramSpec(
+    r.histograms.rowNorm,
+    { half: r.fracRepresented, one: r.fracStrong },
+    {
+      text: 'Row norms ‖W_i‖',
+      subtitle: `${r.n.toLocaleString('en-US')} rows; mean ${r.rowNorm?.mean.toPrecision(4) ?? '—'}`,
+    },
+  );
 }
 
 /**

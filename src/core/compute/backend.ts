@@ -31,12 +31,52 @@ function float32Problem(name: BackendName): string | null {
   return null;
 }
 
-export async function selectBackend(preference: BackendPreference): Promise<BackendReport> {
+/**
+ * Says why a GPU backend is a software emulation (SwiftShader, llvmpipe, a fallback adapter), or
+ * null for real hardware. Such a "GPU" runs on the CPU and is far slower than WebAssembly
+ * (measured in the browser tests: a training step ~40× slower on SwiftShader WebGPU), so `auto`
+ * tries it only after WASM. Pages and workers supply it; the core has no DOM to look with.
+ */
+export type SoftwareGpuCheck = (name: 'webgpu' | 'webgl') => Promise<string | null>;
+
+/** The `auto` order once software GPUs are known: hardware GPUs, WASM, software GPUs, CPU. */
+async function autoOrder(
+  check: SoftwareGpuCheck | undefined,
+  skipped: { name: BackendName; reason: string }[],
+): Promise<BackendName[]> {
+  if (check === undefined) return [...BACKEND_ORDER];
+  const hardware: BackendName[] = [];
+  const software: BackendName[] = [];
+  for (const name of ['webgpu', 'webgl'] as const) {
+    const why = await check(name).catch(() => null);
+    if (why === null) hardware.push(name);
+    else {
+      software.push(name);
+      skipped.push({ name, reason: `${why}: slower than WebAssembly, tried after it` });
+    }
+  }
+  return [...hardware, 'wasm', ...software, 'cpu'];
+}
+
+export async function selectBackend(
+  preference: BackendPreference,
+  softwareGpu?: SoftwareGpuCheck,
+): Promise<BackendReport> {
+  const deferred: { name: BackendName; reason: string }[] = [];
   // A named backend that fails falls back to the CPU, which always works.
   const candidates: readonly BackendName[] =
-    preference === 'auto' ? BACKEND_ORDER : preference === 'cpu' ? ['cpu'] : [preference, 'cpu'];
+    preference === 'auto'
+      ? await autoOrder(softwareGpu, deferred)
+      : preference === 'cpu'
+        ? ['cpu']
+        : [preference, 'cpu'];
   const skipped: { name: BackendName; reason: string }[] = [];
   for (const name of candidates) {
+    const late = deferred.find((d) => d.name === name);
+    if (late) {
+      // Reached only when WASM did not work: the software GPU is the best left.
+      deferred.splice(deferred.indexOf(late), 1);
+    }
     if (tf.findBackendFactory(name) === null) {
       skipped.push({ name, reason: 'not included in this build' });
       continue;
@@ -53,7 +93,7 @@ export async function selectBackend(preference: BackendPreference): Promise<Back
         skipped.push({ name, reason: problem });
         continue;
       }
-      return { name, skipped };
+      return { name, skipped: [...skipped, ...deferred] };
     } catch (e) {
       skipped.push({ name, reason: e instanceof Error ? e.message : String(e) });
     }

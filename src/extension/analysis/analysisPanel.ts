@@ -20,7 +20,7 @@ import type { AnalysisSettings } from '../../shared/workerProtocol';
 import { defaultBlockRows } from '../../core/analysis/rowBlocks';
 import { log } from '../log';
 import { analysisSettings, settings } from '../settings';
-import { makeNonce, webviewHtml } from '../webviewHtml';
+import { loadComputePage } from '../computePage';
 import type { ResultCache } from './resultCache';
 import type { ResolvedSubject } from './subjects';
 import { saveExport } from './exports';
@@ -87,29 +87,13 @@ export class AnalysisPanel implements vscode.Disposable {
     extensionUri: vscode.Uri,
   ) {
     const webview = panel.webview;
-    const dist = vscode.Uri.joinPath(extensionUri, 'dist');
-    const media = vscode.Uri.joinPath(extensionUri, 'media');
-    webview.options = { enableScripts: true, localResourceRoots: [dist, media] };
-    const asUri = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...p)).toString();
-    const init: AnalysisInit = {
+    loadComputePage(panel, extensionUri, 'analysis', (urls): AnalysisInit => ({
       protocolVersion: ANALYSIS_PROTOCOL_VERSION,
       mode,
       title: panel.title,
-      workerUrl: asUri('dist', 'worker.js'),
-      wasmUrls: {
-        'tfjs-backend-wasm.wasm': asUri('dist', 'tfjs-backend-wasm.wasm'),
-        'tfjs-backend-wasm-simd.wasm': asUri('dist', 'tfjs-backend-wasm-simd.wasm'),
-      },
       backend: settings().backend,
-    };
-    webview.html = webviewHtml({
-      title: panel.title,
-      cspSource: webview.cspSource,
-      nonce: makeNonce(),
-      scriptUri: asUri('dist', 'webview', 'analysis.js'),
-      styleUris: [asUri('media', 'base.css'), asUri('media', 'analysis.css')],
-      init,
-    });
+      ...urls,
+    }));
     this.disposables.push(
       webview.onDidReceiveMessage((msg: unknown) => {
         if (isMessageOf<FromAnalysis>(msg, FROM_ANALYSIS_TYPES)) void dispatch(this.handlers, msg);

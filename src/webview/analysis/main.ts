@@ -20,10 +20,11 @@ import {
 import type { AnalysisSettings } from '../../shared/workerProtocol';
 import { readInit, vscodeApi } from '../vscodeApi';
 import { h } from '../dom';
-import { onThemeChange, renderChart, type Chart } from '../charts/vegaChart';
+import { onThemeChange, type Chart } from '../charts/vegaChart';
 import { WorkerClient, JobError } from '../workerClient';
 import { progressLabel } from '../viewer/progress';
-import { exportBar } from './exportBar';
+import { exportBar } from '../charts/exportBar';
+import { chartFigure } from '../charts/chartFigure';
 import { drawHeatmap } from './heatmap';
 import { summaryCard } from './summary';
 
@@ -348,34 +349,9 @@ function settingsForm(): HTMLElement {
   return h('details', { class: 'settings-box' }, h('summary', { text: 'Settings' }), form);
 }
 
-async function chartFigure(id: string, data: ChartData, baseName: string, into: HTMLElement): Promise<void> {
-  const holder = h('div', { class: 'chart', attrs: { id } });
-  const figure = h('figure', { class: 'chart-figure' }, holder);
-  into.append(figure);
-  try {
-    const chart = await renderChart(holder, data.spec);
-    charts.push(chart);
-    // The views, by chart id: for the end-to-end tests (they read the plotted data) and devtools.
-    (window as unknown as { superpositionLabViews: Record<string, unknown> }).superpositionLabViews ??= {};
-    (window as unknown as { superpositionLabViews: Record<string, unknown> }).superpositionLabViews[id] =
-      chart.result.view;
-    holder.dataset['rendered'] = 'true';
-    figure.append(
-      exportBar(
-        {
-          baseName,
-          svg: () => chart.result.view.toSVG(),
-          png: () => chart.result.view.toImageURL('png', 2),
-          rows: () => data.rows,
-        },
-        post,
-      ),
-    );
-  } catch (e) {
-    holder.replaceChildren(
-      h('p', { class: 'error', text: `Could not draw this chart: ${e instanceof Error ? e.message : String(e)}` }),
-    );
-  }
+async function figure(id: string, data: ChartData, baseName: string, into: HTMLElement): Promise<void> {
+  const chart = await chartFigure(id, data, baseName, into, post);
+  if (chart) charts.push(chart);
 }
 
 async function renderSingle(state: SubjectState): Promise<string[]> {
@@ -414,11 +390,11 @@ async function renderSingle(state: SubjectState): Promise<string[]> {
   const plots = h('div', { class: 'plots' });
   body.append(summaryCard(r), plots);
   const base = slug(`${s.file.split('/').pop()}-${s.tensor}`);
-  await chartFigure('chart-row-norms', rowNormSpec(r), `${base}-row-norms`, plots);
+  await figure('chart-row-norms', rowNormSpec(r), `${base}-row-norms`, plots);
   rendered.push('rowNorms');
   const overlaps = sqOverlapSpec(r);
   if (overlaps) {
-    await chartFigure('chart-sq-overlaps', overlaps, `${base}-squared-overlaps`, plots);
+    await figure('chart-sq-overlaps', overlaps, `${base}-squared-overlaps`, plots);
     rendered.push('sqOverlaps');
   }
   if (state.gram) {
@@ -535,7 +511,7 @@ async function renderCompare(): Promise<string[]> {
     points.map((p) => Math.log(p.invM)),
     points.map((p) => Math.log(p.meanSqOverlap)),
   );
-  await chartFigure('chart-compare', compareSpec(points, fit), 'superposition-compare', plots);
+  await figure('chart-compare', compareSpec(points, fit), 'superposition-compare', plots);
   return ['compare'];
 }
 

@@ -1,9 +1,16 @@
 // Export buttons under a chart: the picture (SVG/PNG) and the plotted data (CSV/JSON). The page
 // cannot write files; it sends the content to the host, which asks where to save it.
 
-import type { FromAnalysis } from '../../shared/analysisProtocol';
 import { toCsv } from '../../core/charts/analysisSpecs';
 import { h } from '../dom';
+
+/** The `export` message of the panels' protocols (analysis and experiment share its shape). */
+export interface ExportMessage {
+  readonly type: 'export';
+  readonly fileName: string;
+  readonly format: 'svg' | 'png' | 'csv' | 'json';
+  readonly content: string;
+}
 
 export interface Exportable {
   /** File name without extension, e.g. "model-lm_head-row-norms". */
@@ -11,10 +18,11 @@ export interface Exportable {
   readonly svg?: () => Promise<string>;
   /** A data: URL of a PNG. */
   readonly png?: () => Promise<string>;
-  readonly rows: () => readonly Record<string, number | string | null>[];
+  /** The plotted data; absent where it would be too large to be useful (heatmaps). */
+  readonly rows?: () => readonly Record<string, number | string | null>[];
 }
 
-export function exportBar(item: Exportable, post: (m: FromAnalysis) => void): HTMLElement {
+export function exportBar(item: Exportable, post: (m: ExportMessage) => void): HTMLElement {
   const send = (format: 'svg' | 'png' | 'csv' | 'json', content: string) =>
     post({ type: 'export', fileName: `${item.baseName}.${format}`, format, content });
   const button = (label: string, title: string, action: () => Promise<void>) =>
@@ -34,9 +42,11 @@ export function exportBar(item: Exportable, post: (m: FromAnalysis) => void): HT
           send('png', (await item.png!()).replace(/^data:image\/png;base64,/, '')),
         )
       : null,
-    button('CSV', 'Save the plotted data as CSV', async () => send('csv', toCsv(item.rows()))),
-    button('JSON', 'Save the plotted data as JSON', async () =>
-      send('json', `${JSON.stringify(item.rows(), null, 2)}\n`),
-    ),
+    item.rows ? button('CSV', 'Save the plotted data as CSV', async () => send('csv', toCsv(item.rows!()))) : null,
+    item.rows
+      ? button('JSON', 'Save the plotted data as JSON', async () =>
+          send('json', `${JSON.stringify(item.rows!(), null, 2)}\n`),
+        )
+      : null,
   );
 }

@@ -1,0 +1,507 @@
+// Experiment YAML → ExperimentConfig, with every problem located exactly (offsets, 1-based line
+// and column) so the CLI can print `file:line:col: message` and the editor can underline it.
+//
+// Unknown keys are warnings (with "did you mean"), wrong types and out-of-range values errors,
+// YAML syntax errors errors. `--set key=value` overrides go through the same validation; their
+// problems name the override instead of a position. Bad input never throws.
+
+import {
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parse as parseYaml,
+  parseDocument,
+  type Document,
+  type Node,
+  type Pair,
+  type YAMLMap,
+} from 'yaml';
+import { FIELD_BY_PATH, FIELDS, SECTIONS, type Distribution, type ExperimentConfig, type FieldSpec } from './schema';
+import { featureFrequencies } from '../toy/distributions';
+
+export type Severity = 'error' | 'warning';
+
+export interface TextEdit {
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+}
+
+export interface ConfigProblem {
+  readonly severity: Severity;
+  /** Stable identifier, e.g. "config/unknown-key". */
+  readonly code: string;
+  readonly message: string;
+  /** Offsets into the text (0-based, end exclusive); 0..0 for problems of an override. */
+  readonly start: number;
+  readonly end: number;
+  /** 1-based, for `file:line:col`. */
+  readonly line: number;
+  readonly col: number;
+  /** Set for problems of a `--set` override. */
+  readonly override?: string;
+  /** An obvious fix (rename an unknown key, add `version: 1`). */
+  readonly fix?: { readonly title: string; readonly edit: TextEdit };
+}
+
+export interface ParsedConfig {
+  /** Null when there is any error. */
+  readonly config: ExperimentConfig | null;
+  readonly problems: readonly ConfigProblem[];
+}
+
+export interface ParseOptions {
+  /** Used for the default `name`. */
+  readonly fileName?: string;
+  /** `key=value` strings (value in YAML syntax), applied over the file. */
+  readonly overrides?: readonly string[];
+}
+
+/** Levenshtein distance, for "did you mean". */
+export function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/** The closest known name within a small edit distance (case-insensitive), if any. */
+export function suggest(name: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const k of known) {
+    const dist = editDistance(name.toLowerCase(), k.toLowerCase());
+    if (dist < bestDistance) {
+      best = k;
+      bestDistance = dist;
+    }
+  }
+  return bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+}
+
+class Problems {
+  readonly list: ConfigProblem[] = [];
+  constructor(
+    private readonly lines: LineCounter,
+    private readonly overrides: ReadonlyMap<string, string>,
+  ) {}
+
+  add(
+    severity: Severity,
+    code: string,
+    message: string,
+    range: readonly number[] | null | undefined,
+    path?: string,
+    fix?: ConfigProblem['fix'],
+  ): void {
+    const override = path === undefined ? undefined : this.overrides.get(path);
+    if (override !== undefined) {
+      this.list.push({
+        severity,
+        code,
+        message: `--set ${override}: ${message}`,
+        start: 0,
+        end: 0,
+        line: 0,
+        col: 0,
+        override,
+      });
+      return;
+    }
+    const start = range?.[0] ?? 0;
+    const end = Math.max(start, range?.[1] ?? start);
+    const pos = this.lines.linePos(start);
+    this.list.push({ severity, code, message, start, end, line: pos.line, col: pos.col, ...(fix ? { fix } : {}) });
+  }
+
+  get hasErrors(): boolean {
+    return this.list.some((p) => p.severity === 'error');
+  }
+}
+
+// String(), not JSON.stringify, for numbers: JSON writes Infinity and NaN (`.inf`, 1e400) as null.
+const describe = (v: unknown): string =>
+  v === null
+    ? 'null'
+    : typeof v === 'number'
+      ? String(v)
+      : Array.isArray(v)
+        ? 'a list'
+        : typeof v === 'object'
+          ? 'a mapping'
+          : JSON.stringify(v);
+
+/** An alias is checked as the node it names (its toJSON() alone would be `{ source }`). */
+const deref = (doc: Document, node: Node | null): Node | null => (isAlias(node) ? (node.resolve(doc) ?? null) : node);
+
+/** Checks one scalar value against a field; returns a message, or null when it is fine. */
+function scalarProblem(field: FieldSpec, v: unknown): string | null {
+  const bounds = (x: number): string | null => {
+    if (field.min !== undefined && (field.exclusiveMin ? x <= field.min : x < field.min)) {
+      return `${field.path} must be ${field.exclusiveMin ? 'greater than' : 'at least'} ${field.min}, got ${x}`;
+    }
+    if (field.max !== undefined && x > field.max) return `${field.path} must be at most ${field.max}, got ${x}`;
+    return null;
+  };
+  switch (field.type) {
+    case 'integer':
+      if (typeof v !== 'number' || !Number.isInteger(v)) return `${field.path} must be an integer, got ${describe(v)}`;
+      return bounds(v);
+    case 'number':
+      if (typeof v !== 'number' || !Number.isFinite(v)) return `${field.path} must be a number, got ${describe(v)}`;
+      return bounds(v);
+    case 'string':
+      return typeof v === 'string' ? null : `${field.path} must be text, got ${describe(v)}`;
+    case 'path':
+      return typeof v === 'string' || v === null ? null : `${field.path} must be a file path, got ${describe(v)}`;
+    case 'enum':
+      if (typeof v === 'string' && field.enum!.includes(v)) return null;
+      {
+        const hint = typeof v === 'string' ? suggest(v, field.enum!) : undefined;
+        return `${field.path} must be one of ${field.enum!.join(', ')}, got ${describe(v)}${hint ? ` (did you mean ${hint}?)` : ''}`;
+      }
+    case 'lr':
+      if (v === 'paper-large' || v === 'paper-small') return null;
+      if (typeof v === 'number' && Number.isFinite(v) && v > 0) return null;
+      return `optimizer.lr must be paper-large, paper-small or a positive number, got ${describe(v)}`;
+    case 'range':
+      if (v === null) return null; // the default: every width
+      if (!Array.isArray(v) || v.length !== 2 || !v.every((x) => typeof x === 'number' && x > 0)) {
+        return `${field.path} must be [min, max] with positive numbers, got ${describe(v)}`;
+      }
+      return (v[0] as number) <= (v[1] as number) ? null : `${field.path}: min ${v[0]} is above max ${v[1]}`;
+  }
+}
+
+interface Walk {
+  readonly doc: Document;
+  readonly problems: Problems;
+  readonly values: Map<string, unknown>;
+  /** Paths written in the file or by an override (not defaulted). */
+  readonly given: Set<string>;
+}
+
+function checkField(w: Walk, field: FieldSpec, written: Node | null, keyRange: readonly number[] | undefined): void {
+  const node = deref(w.doc, written);
+  const value = node === null ? null : (node as { toJSON(): unknown }).toJSON();
+  const range = written?.range ?? keyRange;
+  if (field.sweepable && isSeq(node)) {
+    if (node.items.length === 0) {
+      w.problems.add(
+        'error',
+        'config/empty-list',
+        `${field.path} is an empty list: give at least one value`,
+        range,
+        field.path,
+      );
+      return;
+    }
+    const seen = new Set<string>();
+    let ok = true;
+    for (const written of node.items) {
+      const v = (deref(w.doc, written as Node) ?? (written as Node)).toJSON();
+      const problem = scalarProblem(field, v);
+      if (problem !== null) {
+        w.problems.add('error', 'config/value', problem, (written as Node).range, field.path);
+        ok = false;
+      } else if (seen.has(JSON.stringify(v))) {
+        w.problems.add(
+          'warning',
+          'config/duplicate-value',
+          `${field.path} lists ${describe(v)} twice; it runs once`,
+          (written as Node).range,
+          field.path,
+        );
+      }
+      seen.add(JSON.stringify(v));
+    }
+    if (ok) w.values.set(field.path, [...new Map((value as unknown[]).map((v) => [JSON.stringify(v), v])).values()]);
+    return;
+  }
+  if (isSeq(node) && field.type !== 'range') {
+    w.problems.add(
+      'error',
+      'config/not-a-list',
+      `${field.path} cannot be a list (only ${FIELDS.filter((f) => f.sweepable)
+        .map((f) => f.path)
+        .join(', ')} can)`,
+      range,
+      field.path,
+    );
+    return;
+  }
+  const problem = scalarProblem(field, value);
+  if (problem !== null) w.problems.add('error', 'config/value', problem, range, field.path);
+  else w.values.set(field.path, value);
+}
+
+function checkMap(w: Walk, node: Node, prefix: string): void {
+  if (!isMap(node)) {
+    w.problems.add(
+      'error',
+      'config/not-a-mapping',
+      `${prefix || 'the file'} must be a mapping of keys to values, got ${describe((node as { toJSON(): unknown }).toJSON())}`,
+      node.range,
+      prefix || undefined,
+    );
+    return;
+  }
+  const knownHere =
+    prefix === ''
+      ? ['version', 'name', 'description', ...SECTIONS]
+      : FIELDS.filter((f) => f.path.startsWith(`${prefix}.`)).map((f) => f.path.slice(prefix.length + 1));
+  for (const pair of node.items as Pair<Node, Node | null>[]) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : '';
+    const path = prefix === '' ? key : `${prefix}.${key}`;
+    const keyRange = pair.key?.range;
+    if ((SECTIONS as readonly string[]).includes(path)) {
+      w.given.add(path);
+      const section = deref(w.doc, pair.value);
+      if (section === null || (isScalar(section) && section.value === null)) continue; // an empty section
+      checkMap(w, section, path);
+      continue;
+    }
+    const field = FIELD_BY_PATH.get(path);
+    if (field === undefined) {
+      const hint = suggest(key, knownHere);
+      const fix =
+        hint && keyRange
+          ? { title: `Rename to ${hint}`, edit: { start: keyRange[0]!, end: keyRange[1]!, text: hint } }
+          : undefined;
+      w.problems.add(
+        'warning',
+        'config/unknown-key',
+        `unknown key ${prefix === '' ? '' : `${prefix}.`}${key}${hint ? ` (did you mean ${hint}?)` : ''}; it is ignored`,
+        keyRange,
+        undefined,
+        fix,
+      );
+      continue;
+    }
+    w.given.add(path);
+    checkField(w, field, pair.value ?? null, keyRange ?? undefined);
+  }
+}
+
+/** Applies `key=value` overrides to the document; returns path → original text for messages. */
+function applyOverrides(doc: Document, overrides: readonly string[], problems: ConfigProblem[]): Map<string, string> {
+  const applied = new Map<string, string>();
+  for (const o of overrides) {
+    const eq = o.indexOf('=');
+    const path = eq < 0 ? o : o.slice(0, eq);
+    const fail = (message: string) =>
+      problems.push({
+        severity: 'error',
+        code: 'config/override',
+        message: `--set ${o}: ${message}`,
+        start: 0,
+        end: 0,
+        line: 0,
+        col: 0,
+        override: o,
+      });
+    if (eq < 0) {
+      fail('expected key=value');
+      continue;
+    }
+    if (!FIELD_BY_PATH.has(path)) {
+      const hint = suggest(
+        path,
+        FIELDS.map((f) => f.path),
+      );
+      fail(`unknown key${hint ? ` (did you mean ${hint}?)` : ''}`);
+      continue;
+    }
+    let value: unknown;
+    try {
+      value = parseYaml(o.slice(eq + 1));
+    } catch (e) {
+      fail(`the value is not valid YAML (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
+      continue;
+    }
+    if (!isMap(doc.contents)) doc.contents = doc.createNode({}) as never;
+    // Not doc.setIn: it adds plain-string keys (which checkMap cannot read, so the override was
+    // dropped) and throws when the section is empty or a scalar (`model:` then model.width=8).
+    const [head, key] = path.split('.') as [string, string | undefined];
+    let target = doc.contents as unknown as YAMLMap;
+    if (key !== undefined) {
+      if (!isMap(target.get(head, true))) target.set(doc.createNode(head), doc.createNode({}));
+      target = target.get(head, true) as unknown as YAMLMap;
+    }
+    target.set(doc.createNode(key ?? head), doc.createNode(value));
+    applied.set(path, o);
+  }
+  return applied;
+}
+
+function defaultName(fileName: string | undefined): string {
+  const base = (fileName ?? 'experiment').split(/[\\/]/).pop()!;
+  return base.replace(/\.experiment\.ya?ml$|\.ya?ml$/, '');
+}
+
+/** Builds the config from checked values and defaults (nested as the type expects). */
+function assemble(values: Map<string, unknown>, fileName: string | undefined): ExperimentConfig {
+  const get = (path: string) => (values.has(path) ? values.get(path) : FIELD_BY_PATH.get(path)!.default);
+  const out: Record<string, Record<string, unknown> | unknown> = {};
+  for (const f of FIELDS) {
+    const parts = f.path.split('.');
+    if (parts.length === 1) out[f.path] = get(f.path);
+    else ((out[parts[0]!] ??= {}) as Record<string, unknown>)[parts[1]!] = get(f.path);
+  }
+  if (out['name'] === '') out['name'] = defaultName(fileName);
+  return out as unknown as ExperimentConfig;
+}
+
+export function parseExperimentConfig(text: string, options: ParseOptions = {}): ParsedConfig {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, {
+    lineCounter: lines,
+    keepSourceTokens: true,
+    prettyErrors: false,
+    uniqueKeys: true,
+  });
+  const overrideProblems: ConfigProblem[] = [];
+  const syntax: ConfigProblem[] = [...doc.errors, ...doc.warnings].map((e) => {
+    const start = e.pos[0];
+    const pos = lines.linePos(start);
+    const severity: Severity = doc.errors.includes(e as never) ? 'error' : 'warning';
+    return {
+      severity,
+      code: `yaml/${e.code.toLowerCase().replace(/_/g, '-')}`,
+      message: e.message.split('\n')[0]!,
+      start,
+      end: Math.max(start, e.pos[1]),
+      line: pos.line,
+      col: pos.col,
+    };
+  });
+  if (syntax.some((p) => p.severity === 'error')) return { config: null, problems: syntax };
+  const applied = applyOverrides(doc, options.overrides ?? [], overrideProblems);
+  const problems = new Problems(lines, applied);
+  problems.list.push(...syntax, ...overrideProblems);
+  const w: Walk = { doc, problems, values: new Map(), given: new Set() };
+
+  if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
+    problems.add('error', 'config/empty', 'the file is empty: start with `version: 1`', [0, 0], undefined, {
+      title: 'Add version: 1',
+      edit: { start: 0, end: 0, text: 'version: 1\n' },
+    });
+    return { config: null, problems: problems.list };
+  }
+  checkMap(w, doc.contents as Node, '');
+  if (!w.given.has('version')) {
+    problems.add(
+      'error',
+      'config/no-version',
+      'missing `version: 1` (the format version of this file)',
+      [0, 0],
+      undefined,
+      { title: 'Add version: 1', edit: { start: 0, end: 0, text: 'version: 1\n' } },
+    );
+  }
+  crossChecks(w);
+  const config = problems.hasErrors ? null : assemble(w.values, options.fileName);
+  return { config, problems: problems.list };
+}
+
+/** Settings that are each valid but do not make sense together. */
+function crossChecks(w: Walk): void {
+  const doc = w.doc;
+  const where = (path: string) => (doc.getIn(path.split('.'), true) as Node | undefined)?.range;
+  const value = (path: string) => (w.values.has(path) ? w.values.get(path) : FIELD_BY_PATH.get(path)!.default);
+  const list = (v: unknown) => (Array.isArray(v) ? v : [v]);
+  const dists = list(value('data.distribution')) as string[];
+  if (dists.includes('empirical') && value('data.counts') === null) {
+    w.problems.add(
+      'error',
+      'config/no-counts',
+      'distribution: empirical needs data.counts, a CSV or JSON file of feature counts',
+      where('data.distribution'),
+      'data.distribution',
+    );
+  }
+  if (w.given.has('data.counts') && !dists.includes('empirical')) {
+    w.problems.add(
+      'warning',
+      'config/unused',
+      'data.counts is only used by distribution: empirical',
+      where('data.counts'),
+      'data.counts',
+    );
+  }
+  if (w.given.has('data.exponent') && !dists.includes('power')) {
+    w.problems.add(
+      'warning',
+      'config/unused',
+      `data.exponent is only used by distribution: power (this file uses ${dists.join(', ')})`,
+      where('data.exponent'),
+      'data.exponent',
+    );
+  }
+  if (w.given.has('data.scale') && !dists.includes('exponential')) {
+    w.problems.add(
+      'warning',
+      'config/unused',
+      'data.scale is only used by distribution: exponential',
+      where('data.scale'),
+      'data.scale',
+    );
+  }
+  // A density whose E·p̃_1 exceeds 1 cannot be reached: those features are always on (capped).
+  const features = value('data.features') as number;
+  for (const distribution of dists) {
+    if (distribution === 'empirical') continue;
+    const exponents = distribution === 'power' ? (list(value('data.exponent')) as number[]) : [0];
+    for (const exponent of exponents) {
+      for (const density of list(value('data.density')) as number[]) {
+        const f = featureFrequencies({
+          distribution: distribution as Distribution,
+          n: features,
+          exponent,
+          scale: value('data.scale') as number,
+          density,
+        });
+        if (f.capped === 0) continue;
+        const family = distribution === 'power' ? `power α=${exponent}` : distribution;
+        w.problems.add(
+          'warning',
+          'config/density-capped',
+          `data.density ${density} forces p_i > 1 for the ${f.capped} most frequent feature${f.capped === 1 ? '' : 's'} (${family}, n=${features}): they are capped at 1, so the density is ${f.effectiveDensity.toPrecision(4)}`,
+          where('data.density'),
+          'data.density',
+        );
+      }
+    }
+  }
+  const steps = value('train.steps') as number;
+  const warmup = value('optimizer.warmup') as number;
+  if (warmup >= 1 && warmup >= steps) {
+    w.problems.add(
+      'warning',
+      'config/warmup',
+      `optimizer.warmup (${warmup} steps) is not below train.steps (${steps}): the learning rate never reaches its peak`,
+      where('optimizer.warmup'),
+      'optimizer.warmup',
+    );
+  }
+  const fit = value('fit.widths') as [number, number] | null;
+  if (fit !== null) {
+    const widths = list(value('model.width')) as number[];
+    const inside = widths.filter((m) => m >= fit[0] && m <= fit[1]);
+    if (inside.length < 2) {
+      w.problems.add(
+        'warning',
+        'config/fit-range',
+        `fit.widths [${fit[0]}, ${fit[1]}] keeps ${inside.length} of the widths ${widths.join(', ')}: a fit needs two`,
+        where('fit.widths'),
+        'fit.widths',
+      );
+    }
+  }
+}

@@ -1,0 +1,88 @@
+// A config's runs: the cartesian product of its list-valued keys (distribution, exponent,
+// density, weight decay, seed, width), each run named by its values. Runs that differ only in
+// width form a series, the unit of the α_m fits.
+
+import type { Distribution, ExperimentConfig, LrSpec } from './schema';
+
+export interface RunValues {
+  readonly distribution: Distribution;
+  /** Null unless the distribution is `power` (other families do not use it). */
+  readonly exponent: number | null;
+  readonly density: number;
+  readonly weightDecay: number;
+  readonly seed: number;
+  readonly width: number;
+}
+
+export interface RunSpec {
+  /** Stable and file-name safe, e.g. "power-a1.2-E1-g-1-s0-m64". */
+  readonly id: string;
+  /** The run's id without the width: runs of one series differ only in m. */
+  readonly series: string;
+  readonly values: RunValues;
+  readonly n: number;
+  readonly scale: number;
+  readonly steps: number;
+  readonly batch: number;
+  readonly lr: LrSpec;
+  readonly warmup: number;
+  readonly minLrRatio: number;
+  readonly lossScale: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+  readonly finalWindow: number;
+  readonly curvePoints: number;
+}
+
+const list = <T>(v: T | readonly T[]): readonly T[] => (Array.isArray(v) ? (v as readonly T[]) : [v as T]);
+
+/** Series name from the values that define it. */
+export function seriesName(v: Omit<RunValues, 'width'>): string {
+  const parts: string[] = [v.distribution];
+  if (v.exponent !== null) parts.push(`a${v.exponent}`);
+  parts.push(`E${v.density}`, `g${v.weightDecay}`, `s${v.seed}`);
+  return parts.join('-');
+}
+
+export function expandSweep(config: ExperimentConfig): RunSpec[] {
+  const runs: RunSpec[] = [];
+  const seen = new Set<string>();
+  for (const distribution of list(config.data.distribution)) {
+    // Only the power law uses the exponent: other families get one run, not one per exponent.
+    const exponents = distribution === 'power' ? list(config.data.exponent) : [null];
+    for (const exponent of exponents) {
+      for (const density of list(config.data.density)) {
+        for (const weightDecay of list(config.optimizer.weightDecay)) {
+          for (const seed of list(config.train.seeds)) {
+            const series = seriesName({ distribution, exponent, density, weightDecay, seed });
+            for (const width of [...list(config.model.width)].sort((a, b) => a - b)) {
+              const id = `${series}-m${width}`;
+              if (seen.has(id)) continue;
+              seen.add(id);
+              runs.push({
+                id,
+                series,
+                values: { distribution, exponent, density, weightDecay, seed, width },
+                n: config.data.features,
+                scale: config.data.scale,
+                steps: config.train.steps,
+                batch: config.train.batch,
+                lr: config.optimizer.lr,
+                warmup: config.optimizer.warmup,
+                minLrRatio: config.optimizer.minLrRatio,
+                lossScale: config.optimizer.lossScale,
+                beta1: config.optimizer.beta1,
+                beta2: config.optimizer.beta2,
+                eps: config.optimizer.eps,
+                finalWindow: config.train.finalWindow,
+                curvePoints: config.train.curvePoints,
+              });
+            }
+          }
+        }
+      }
+    }
+  }
+  return runs;
+}

@@ -1,0 +1,100 @@
+// What a finished run reports (paper-spec §2): final loss, representation and overlap statistics
+// of W, the Welch bound of the strongly represented set, and the weak-regime loss prediction.
+
+import { SuperpositionAccumulator } from '../analysis/superposition';
+import { float64Kernel } from '../analysis/kernel';
+import { welchBound } from '../analysis/welch';
+
+export interface RunMetrics {
+  /** n × mean of the last `finalWindow` per-step MSEs: the paper's L (sum over features). */
+  readonly finalLoss: number;
+  /** n × std of those MSEs (the notebook's error bar). */
+  readonly finalLossStd: number;
+  readonly finalMse: number;
+  /** φ½ and φ₁ (paper Eq. 3, 9). */
+  readonly fracRepresented: number;
+  readonly fracStrong: number;
+  /** Mean squared overlap of the unit rows over all valid rows, and over S = {‖W_i‖ > 1}. */
+  readonly meanSqOverlap: number | null;
+  readonly meanSqOverlapStrong: number | null;
+  /** |S| and the Welch κ² for ν = |S| unit vectors in R^m (Fig. 8d compares the two). */
+  readonly strongRows: number;
+  readonly welchBoundSq: number;
+  /** Eq. 4: Σ_{i>k} (⟨v²⟩ p_i − ⟨v⟩² p_i²) with k = φ½·n, ⟨v⟩ = 1, ⟨v²⟩ = 4/3. */
+  readonly predictedWeakLoss: number;
+  /** Eq. 14 for power laws (× (4/3)·E, the factors Eq. 14 omits); null for other families. */
+  readonly predictedWeakLossEq14: number | null;
+  readonly rowNorm: { readonly mean: number; readonly std: number; readonly min: number; readonly max: number } | null;
+  /** Row norms, for histograms. */
+  readonly rowNorms: readonly number[];
+}
+
+/** Eq. 4 with the top k features represented and the rest predicted by their mean. */
+export function predictedWeakLoss(p: Float64Array, represented: number): number {
+  let loss = 0;
+  for (let i = Math.round(represented); i < p.length; i++) loss += (4 / 3) * p[i]! - p[i]! * p[i]!;
+  return loss;
+}
+
+/**
+ * Eq. 14, the integral version for p_i ∝ i^(−α) on [1, n]: the unlearned share of the mass is
+ * n^(1−α)(φ^(1−α) − 1)/(1 − n^(1−α)) (α ≠ 1) or −ln φ / ln n (α = 1), times (4/3)·E.
+ */
+export function predictedWeakLossEq14(alpha: number, n: number, phi: number, density: number): number {
+  if (phi <= 0) return (4 / 3) * density;
+  const share =
+    Math.abs(alpha - 1) < 1e-12
+      ? -Math.log(phi) / Math.log(n)
+      : (n ** (1 - alpha) * (phi ** (1 - alpha) - 1)) / (1 - n ** (1 - alpha));
+  return (4 / 3) * density * Math.min(1, Math.max(0, share));
+}
+
+export async function runMetrics(
+  W: Float32Array,
+  n: number,
+  m: number,
+  mse: Float32Array,
+  p: Float64Array,
+  options: { readonly finalWindow: number; readonly exponent: number | null; readonly density: number },
+): Promise<RunMetrics> {
+  const window = mse.subarray(Math.max(0, mse.length - options.finalWindow));
+  const mean = window.reduce((a, b) => a + b, 0) / window.length;
+  const variance = window.reduce((a, b) => a + (b - mean) ** 2, 0) / window.length;
+  const acc = new SuperpositionAccumulator(n, m, { kernel: float64Kernel, pairBudget: 0, sampleRows: 2 });
+  await acc.addRows(W, n);
+  const a = await acc.finish();
+  const rowNorms = Array.from({ length: n }, (_, i) => Math.hypot(...W.subarray(i * m, (i + 1) * m)));
+  const kappa = welchBound(a.strong.rows, m);
+  return {
+    finalLoss: n * mean,
+    finalLossStd: n * Math.sqrt(variance),
+    finalMse: mean,
+    fracRepresented: a.fracRepresented,
+    fracStrong: a.fracStrong,
+    meanSqOverlap: a.meanSqOverlap,
+    meanSqOverlapStrong: a.strong.meanSqOverlap,
+    strongRows: a.strong.rows,
+    welchBoundSq: kappa * kappa,
+    predictedWeakLoss: predictedWeakLoss(p, a.fracRepresented * n),
+    predictedWeakLossEq14:
+      options.exponent === null ? null : predictedWeakLossEq14(options.exponent, n, a.fracRepresented, options.density),
+    rowNorm: a.rowNorm,
+    rowNorms,
+  };
+}
+
+/** A loss curve down-sampled to at most `points` points by averaging consecutive steps. */
+export function downsampleCurve(
+  mse: Float32Array,
+  n: number,
+  points: number,
+): { step: number; mse: number; loss: number }[] {
+  const per = Math.max(1, Math.ceil(mse.length / points));
+  const out: { step: number; mse: number; loss: number }[] = [];
+  for (let start = 0; start < mse.length; start += per) {
+    const chunk = mse.subarray(start, Math.min(mse.length, start + per));
+    const avg = chunk.reduce((a, b) => a + b, 0) / chunk.length;
+    out.push({ step: start + chunk.length, mse: avg, loss: n * avg });
+  }
+  return out;
+}

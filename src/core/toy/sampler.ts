@@ -1,0 +1,91 @@
+// One batch of the paper's data (paper-spec §1.1): x_bi = Bernoulli(p_i) · Uniform(0, 2),
+// independent over samples b and features i, drawn fresh every step.
+//
+// With E = Σ p_i ≈ 1 active feature per sample, x is almost all zeros, so instead of 2·B·n
+// uniforms (the reference code) we jump between successes: for each feature the gap to the next
+// active sample is geometric, Geom(p_i), which gives exactly the same Bernoulli process with
+// about n + B·E draws. The batch is written into a dense B×n buffer; only the entries set last
+// time are cleared.
+
+import type { Rng } from './rng';
+
+/** Sparse batches are padded to a multiple of this many entries. */
+export const PAD = 256;
+
+export interface SparseBatch {
+  readonly rows: Int32Array;
+  readonly cols: Int32Array;
+  readonly values: Float32Array;
+  /** Real (unpadded) entries. */
+  readonly count: number;
+}
+
+export class BatchSampler {
+  /** B×n row-major, float32: the current batch. */
+  readonly x: Float32Array;
+  private readonly set: Uint32Array;
+  private count = 0;
+  /** log(1 − p_i), or 0 for features that are always (p ≥ 1) or never (p ≤ 0) active. */
+  private readonly logq: Float64Array;
+
+  constructor(
+    private readonly p: Float64Array,
+    readonly batch: number,
+  ) {
+    const n = p.length;
+    this.x = new Float32Array(batch * n);
+    this.set = new Uint32Array(batch * n);
+    this.logq = Float64Array.from(p, (pi) => (pi > 0 && pi < 1 ? Math.log1p(-pi) : 0));
+  }
+
+  /**
+   * The active entries of the current batch as (row, column, value) triples, padded with zeros to
+   * a multiple of PAD so that tensor shapes repeat from step to step (GPU backends compile one
+   * program per shape). A padding entry is (0, 0, 0): it adds nothing.
+   */
+  sparse(): SparseBatch {
+    const n = this.p.length;
+    const size = Math.max(PAD, Math.ceil(this.count / PAD) * PAD);
+    const rows = new Int32Array(size);
+    const cols = new Int32Array(size);
+    const values = new Float32Array(size);
+    for (let k = 0; k < this.count; k++) {
+      const at = this.set[k]!;
+      rows[k] = Math.floor(at / n);
+      cols[k] = at - rows[k]! * n;
+      values[k] = this.x[at]!;
+    }
+    return { rows, cols, values, count: this.count };
+  }
+
+  /** Draws the next batch into `x`; returns the number of active entries. */
+  next(rng: Rng): number {
+    const { x, set, p, logq, batch } = this;
+    const n = p.length;
+    for (let k = 0; k < this.count; k++) x[set[k]!] = 0;
+    let count = 0;
+    for (let i = 0; i < n; i++) {
+      const pi = p[i]!;
+      if (pi <= 0) continue;
+      if (pi >= 1) {
+        for (let b = 0; b < batch; b++) {
+          const at = b * n + i;
+          x[at] = 2 * rng.uniform();
+          set[count++] = at;
+        }
+        continue;
+      }
+      // Positions of successes: each gap is Geom(p) ≥ 0 failures, i.e. floor(log(U) / log(1 − p)).
+      let b = -1;
+      for (;;) {
+        b += 1 + Math.floor(Math.log(1 - rng.uniform()) / logq[i]!);
+        if (b >= batch) break;
+        const at = b * n + i;
+        x[at] = 2 * rng.uniform();
+        set[count++] = at;
+      }
+    }
+    this.count = count;
+    return count;
+  }
+}

@@ -1,0 +1,69 @@
+// The CodeLens row on top of every `*.experiment.yaml`: "▶ Run experiment (N runs)" and, once
+// results exist, "Show results (k of N)". Counting runs is a parse and a sweep expansion; the
+// results count reads results.json beside the config. Refreshed when a panel saves a run.
+
+import * as vscode from 'vscode';
+import { readFile } from 'node:fs/promises';
+import { parseExperimentConfig } from '../../core/config/parse';
+import { expandSweep } from '../../core/config/sweep';
+import { configFingerprint } from '../../core/toy/results';
+import { defaultOutDir } from '../../node/experimentStore';
+import * as path from 'node:path';
+
+export const EXPERIMENT_SELECTOR: vscode.DocumentSelector = [
+  { scheme: 'file', pattern: '**/*.experiment.yaml' },
+  { scheme: 'file', pattern: '**/*.experiment.yml' },
+];
+
+export class ExperimentCodeLens implements vscode.CodeLensProvider {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changed.event;
+
+  refresh(): void {
+    this.changed.fire();
+  }
+
+  async provideCodeLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
+    const top = new vscode.Range(0, 0, 0, 0);
+    const parsed = parseExperimentConfig(document.getText(), { fileName: document.uri.fsPath });
+    if (parsed.config === null) {
+      const errors = parsed.problems.filter((p) => p.severity === 'error').length;
+      return [
+        new vscode.CodeLens(top, {
+          title: `$(error) ${errors} config error${errors === 1 ? '' : 's'}: fix to run`,
+          command: 'workbench.actions.view.problems',
+        }),
+      ];
+    }
+    const runs = expandSweep(parsed.config).length;
+    const lenses = [
+      new vscode.CodeLens(top, {
+        title: `$(play) Run experiment (${runs} run${runs === 1 ? '' : 's'})`,
+        command: 'superpositionLab.runExperiment',
+        arguments: [document.uri],
+      }),
+    ];
+    const finished = await finishedRuns(document.uri.fsPath, parsed.config);
+    if (finished > 0) {
+      lenses.push(
+        new vscode.CodeLens(top, {
+          title: `$(graph) Show results (${finished} of ${runs})`,
+          command: 'superpositionLab.showExperiment',
+          arguments: [document.uri],
+        }),
+      );
+    }
+    return lenses;
+  }
+}
+
+/** Runs of this config already in its default results folder (0 if none or of other settings). */
+async function finishedRuns(configFile: string, config: Parameters<typeof configFingerprint>[0]): Promise<number> {
+  try {
+    const text = await readFile(path.join(defaultOutDir(configFile, config.name), 'results.json'), 'utf8');
+    const results = JSON.parse(text) as { fingerprint?: string; runs?: unknown[] };
+    return results.fingerprint === configFingerprint(config) && Array.isArray(results.runs) ? results.runs.length : 0;
+  } catch {
+    return 0;
+  }
+}

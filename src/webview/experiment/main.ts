@@ -1,0 +1,396 @@
+// Entry point of the experiment panel. The host sends the experiment (runs, results on disk) and,
+// one at a time, runs to train; this page trains each in its compute worker, streams the loss
+// into the live curve, and hands the finished run back to the host, which saves it and answers
+// with the updated results. Everything drawn comes from those results: what is on disk.
+
+import type { WireError } from '../../core/errors';
+import type { ExperimentResults, RunResult } from '../../core/toy/results';
+import type { ChartData } from '../../core/charts/analysisSpecs';
+import {
+  lossCurvesSpec,
+  lossVsWidthSpec,
+  normHistogramSpec,
+  phiVsGammaSpec,
+  seriesLabel,
+  weakLossSpec,
+} from '../../core/charts/experimentSpecs';
+import { gramMatrix } from '../../core/analysis/gram';
+import { formatValue } from '../../core/format';
+import { dispatch, isMessageOf, type Handlers } from '../../shared/channel';
+import {
+  EXPERIMENT_PROTOCOL_VERSION,
+  TO_EXPERIMENT_TYPES,
+  type ExperimentInit,
+  type ExperimentOverview,
+  type ExperimentState,
+  type FromExperiment,
+  type ToExperiment,
+} from '../../shared/experimentProtocol';
+import { readInit, vscodeApi } from '../vscodeApi';
+import { h } from '../dom';
+import { onThemeChange, type Chart } from '../charts/vegaChart';
+import { chartFigure } from '../charts/chartFigure';
+import { exportBar } from '../charts/exportBar';
+import { WorkerClient, JobError } from '../workerClient';
+import { drawHeatmap } from '../analysis/heatmap';
+import { progressLabel } from '../viewer/progress';
+import { runsTable, seriesTable } from './tables';
+
+/** Heatmaps are drawn for n up to this (n² cells computed in the page). */
+const HEATMAP_MAX_ROWS = 2000;
+/** W of at most this many runs is kept in memory for heatmaps. */
+const WEIGHTS_KEPT = 6;
+/** The live curve is redrawn at most this often. */
+const LIVE_REDRAW_MS = 250;
+
+interface LiveRun {
+  readonly hostJobId: string;
+  readonly runId: string;
+  readonly steps: number;
+  readonly n: number;
+  readonly startedAt: number;
+  workerJobId?: string;
+  abortRequested: boolean;
+  backend?: string;
+  step: number;
+  loss: number;
+  points: { run: string; step: number; loss: number }[];
+}
+
+const init = readInit<ExperimentInit>();
+const api = vscodeApi<unknown>();
+const post = (m: FromExperiment) => api.postMessage(m);
+const client = new WorkerClient({ workerUrl: init.workerUrl, wasmUrls: init.wasmUrls });
+const app = document.getElementById('app')!;
+
+let overview: ExperimentOverview | null = null;
+let results: ExperimentResults | null = null;
+let hostState: ExperimentState = { kind: 'idle' };
+let live: LiveRun | null = null;
+let selectedRun: string | null = null;
+const weights = new Map<string, { n: number; m: number; W: Float32Array } | { error: string }>();
+let charts: Chart[] = [];
+let lossChart: Chart | null = null;
+let liveTimer: ReturnType<typeof setTimeout> | undefined;
+
+const slug = (s: string) => s.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '');
+
+// ---------------------------------------------------------------------------------------------
+// Training: host `train` → worker job → host `runDone` / `runFailed`.
+
+async function train(m: Extract<ToExperiment, { type: 'train' }>): Promise<void> {
+  const run: LiveRun = {
+    hostJobId: m.jobId,
+    runId: m.spec.id,
+    steps: m.spec.steps,
+    n: m.spec.n,
+    startedAt: performance.now(),
+    abortRequested: false,
+    step: 0,
+    loss: Number.NaN,
+    points: [],
+  };
+  live = run;
+  renderStatus();
+  try {
+    const { jobId, result } = await client.run(
+      { kind: 'train', spec: m.spec, frequencies: m.frequencies },
+      init.backend,
+      {
+        onStarted: (backend) => {
+          run.backend = backend.toUpperCase();
+          post({ type: 'runStarted', jobId: m.jobId, backend });
+          renderStatus();
+        },
+        onTrainProgress: (step, mse) => {
+          run.step = step;
+          run.loss = mse * run.n;
+          run.points.push({ run: run.runId, step, loss: run.loss });
+          post({ type: 'trainProgress', jobId: m.jobId, step, mse });
+          scheduleLiveRedraw();
+          renderStatus();
+        },
+      },
+    );
+    run.workerJobId = jobId;
+    if (run.abortRequested) client.cancel(jobId);
+    const done = await result;
+    if (done.kind !== 'train') throw new Error('The worker returned the wrong kind of result.');
+    keepWeights(done.result, new Float32Array(done.W.slice(0)));
+    post({ type: 'runDone', jobId: m.jobId, result: done.result, backend: done.backend, W: done.W, b: done.b });
+  } catch (e) {
+    const error: WireError =
+      e instanceof JobError ? e.wire : { code: 'internal', message: e instanceof Error ? e.message : String(e) };
+    post({ type: 'runFailed', jobId: m.jobId, error });
+  } finally {
+    if (live === run) live = null;
+    renderStatus();
+  }
+}
+
+function keepWeights(run: RunResult, W: Float32Array): void {
+  weights.set(run.id, { n: run.n, m: run.values.width, W });
+  while (weights.size > WEIGHTS_KEPT) weights.delete(weights.keys().next().value!);
+}
+
+/** Streams the live run's points into the loss chart without redrawing the page. */
+function scheduleLiveRedraw(): void {
+  if (liveTimer !== undefined) return;
+  liveTimer = setTimeout(() => {
+    liveTimer = undefined;
+    const view = lossChart?.result.view;
+    if (!view || !live) return;
+    const points = live.points.slice();
+    view.data('live', points);
+    void view.runAsync();
+  }, LIVE_REDRAW_MS);
+}
+
+const handlers: Handlers<ToExperiment> = {
+  overview: (m) => {
+    overview = m.overview;
+    results = m.overview.results;
+    selectedRun ??= results?.runs.at(-1)?.id ?? null;
+    void render();
+  },
+  state: (m) => {
+    const wasRunning = hostState.kind === 'running';
+    hostState = m.state;
+    if (wasRunning && m.state.kind !== 'running') void render();
+    else renderStatus();
+  },
+  train: (m) => void train(m),
+  abort: (m) => {
+    if (live?.hostJobId !== m.jobId) return;
+    live.abortRequested = true;
+    if (live.workerJobId) client.cancel(live.workerJobId);
+    renderStatus();
+  },
+  results: (m) => {
+    results = m.results;
+    selectedRun = m.results.runs.at(-1)?.id ?? selectedRun;
+    void render();
+  },
+  weights: (m) => {
+    weights.set(
+      m.runId,
+      m.W === null ? { error: m.error ?? 'unreadable' } : { n: m.n, m: m.m, W: new Float32Array(m.W) },
+    );
+    void renderSelection();
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// Rendering.
+
+function statusText(): string {
+  const total = overview?.runs.length ?? 0;
+  const finished = results?.runs.length ?? 0;
+  if (live) {
+    const overall = (finished + live.step / live.steps) / Math.max(1, total);
+    const elapsed = performance.now() - live.startedAt;
+    const loss = Number.isFinite(live.loss) ? ` · loss ${formatValue(live.loss)}` : '';
+    const where = live.backend ? ` · on ${live.backend}` : '';
+    const stopping = live.abortRequested ? ' · stopping…' : '';
+    return `Run ${finished + 1} of ${total}: ${live.runId} · step ${live.step}/${live.steps} (${progressLabel(live.step / live.steps, elapsed)})${loss}${where}${stopping} · ${Math.floor(overall * 100)}% of the experiment`;
+  }
+  switch (hostState.kind) {
+    case 'idle':
+      return total === 0 ? 'Loading…' : `${finished} of ${total} runs finished.`;
+    case 'running':
+      return `Starting run ${hostState.runIndex + 1} of ${total}…`;
+    default:
+      return hostState.message;
+  }
+}
+
+function statusBar(): HTMLElement {
+  const total = overview?.runs.length ?? 0;
+  const finished = results?.runs.length ?? 0;
+  const running = live !== null || hostState.kind === 'running';
+  const bar = h('div', { class: 'status', attrs: { id: 'experiment-status', 'aria-live': 'polite' } });
+  if (running) {
+    const fraction = live ? (finished + live.step / live.steps) / Math.max(1, total) : finished / Math.max(1, total);
+    bar.append(
+      h('progress', {
+        attrs: { max: '100', value: String(Math.round(fraction * 100)), 'aria-label': 'Experiment progress' },
+      }),
+    );
+  }
+  const failed = hostState.kind === 'failed';
+  bar.append(
+    h('span', {
+      class: failed ? 'error' : 'muted',
+      attrs: { id: 'status-text', ...(failed ? { role: 'alert' } : {}) },
+      text: statusText(),
+    }),
+  );
+  if (running) {
+    bar.append(
+      h('button', {
+        text: 'Stop',
+        attrs: { type: 'button', id: 'stop', title: 'Stop after saving the finished runs' },
+        on: { click: () => post({ type: 'stop' }) },
+      }),
+    );
+  } else if (overview && finished < total) {
+    bar.append(
+      h('button', {
+        text: finished === 0 ? `Run ${total} run${total === 1 ? '' : 's'}` : `Resume (${total - finished} left)`,
+        attrs: { type: 'button', id: 'run' },
+        on: { click: () => post({ type: 'start' }) },
+      }),
+    );
+  }
+  return bar;
+}
+
+/** Updates the status bar in place (progress ticks), keeping keyboard focus on its button. */
+function renderStatus(): void {
+  const old = document.getElementById('experiment-status');
+  if (!old) return;
+  const progress = old.querySelector('progress');
+  const text = document.getElementById('status-text');
+  const runningNow = live !== null || hostState.kind === 'running';
+  if (runningNow && progress && text && old.querySelector('#stop')) {
+    const total = overview?.runs.length ?? 1;
+    const finished = results?.runs.length ?? 0;
+    const fraction = live ? (finished + live.step / live.steps) / total : finished / total;
+    progress.setAttribute('value', String(Math.round(fraction * 100)));
+    text.textContent = statusText();
+    return;
+  }
+  const focused = document.activeElement?.id;
+  const fresh = statusBar();
+  old.replaceWith(fresh);
+  if (focused === 'stop' || focused === 'run') (fresh.querySelector('button') as HTMLElement | null)?.focus();
+}
+
+async function figure(id: string, data: ChartData | null, baseName: string, into: HTMLElement, drawn: string[]) {
+  if (data === null) return null;
+  const chart = await chartFigure(id, data, `${slug(overview?.name ?? 'experiment')}-${baseName}`, into, post);
+  if (chart) {
+    charts.push(chart);
+    drawn.push(id);
+  }
+  return chart;
+}
+
+function selectRun(id: string): void {
+  selectedRun = id;
+  document.querySelectorAll('#runs-table tr[aria-selected]').forEach((tr) => {
+    tr.setAttribute('aria-selected', String(tr.getAttribute('data-run') === id));
+  });
+  void renderSelection();
+}
+
+let selectionCharts: Chart[] = [];
+
+/** The selected run: its row-norm histogram and its W Wᵀ heatmap. */
+async function renderSelection(): Promise<void> {
+  const holder = document.getElementById('selection');
+  if (!holder) return;
+  selectionCharts.forEach((c) => c.dispose());
+  selectionCharts = [];
+  const run = results?.runs.find((r) => r.id === selectedRun);
+  if (!run) {
+    holder.replaceChildren();
+    return;
+  }
+  const actions = h(
+    'div',
+    { class: 'run-actions' },
+    h('button', {
+      text: 'Open weights',
+      class: 'small',
+      attrs: { type: 'button', title: `Open ${run.weights} in the checkpoint viewer` },
+      on: { click: () => post({ type: 'openRun', runId: run.id, action: 'view' }) },
+    }),
+    h('button', {
+      text: 'Analyze superposition',
+      class: 'small',
+      attrs: { type: 'button', title: 'Open the superposition analysis of this W' },
+      on: { click: () => post({ type: 'openRun', runId: run.id, action: 'analyze' }) },
+    }),
+  );
+  const plots = h('div', { class: 'selection-plots' });
+  holder.replaceChildren(h('h2', { text: `Run ${run.id}` }), actions, plots);
+  const chart = await chartFigure('chart-norms', normHistogramSpec(run), `${slug(run.id)}-row-norms`, plots, post);
+  if (chart) selectionCharts.push(chart);
+  if (run.n > HEATMAP_MAX_ROWS) {
+    plots.append(h('p', { class: 'muted', text: `No W Wᵀ heatmap for n = ${run.n} (over ${HEATMAP_MAX_ROWS}).` }));
+    return;
+  }
+  const w = weights.get(run.id);
+  if (w === undefined) {
+    plots.append(h('p', { class: 'muted', attrs: { id: 'heatmap-loading' }, text: 'Reading W for the heatmap…' }));
+    post({ type: 'requestWeights', runId: run.id });
+    return;
+  }
+  if ('error' in w) {
+    plots.append(h('p', { class: 'error', text: `No heatmap: ${w.error}` }));
+    return;
+  }
+  const gram = gramMatrix(w.W, w.n, w.m);
+  const map = drawHeatmap(gram, w.n, `W Wᵀ of ${run.id} (features in frequency order)`);
+  map.element.append(
+    exportBar({ baseName: `${slug(run.id)}-gram`, png: async () => map.canvas.toDataURL('image/png') }, post),
+  );
+  map.element.id = 'heatmap';
+  plots.append(map.element);
+}
+
+let renderToken = 0;
+
+async function render(): Promise<void> {
+  const token = ++renderToken;
+  charts.forEach((c) => c.dispose());
+  charts = [];
+  lossChart = null;
+  if (!overview) {
+    app.replaceChildren(statusBar());
+    return;
+  }
+  const o = overview;
+  const header = h(
+    'header',
+    { class: 'experiment-header' },
+    h('h1', { text: `Experiment ${o.name}` }),
+    o.description ? h('p', { text: o.description }) : null,
+    h('p', {
+      class: 'muted',
+      text: `${o.configFile} · ${o.runs.length} run${o.runs.length === 1 ? '' : 's'} × ${o.stepsPerRun} steps · results in ${o.outDir}`,
+    }),
+  );
+  const grid = h('div', { class: 'experiment-grid' });
+  const tables = h('div', { class: 'experiment-tables' });
+  const selection = h('section', { class: 'selection', attrs: { id: 'selection', 'aria-label': 'Selected run' } });
+  app.replaceChildren(header, statusBar(), grid, tables, selection);
+  app.removeAttribute('aria-busy');
+  const drawn: string[] = [];
+  lossChart = await figure('chart-loss-curves', lossCurvesSpec(results, o.stepsPerRun), 'loss-curves', grid, drawn);
+  if (live) scheduleLiveRedraw();
+  if (results && results.runs.length > 0) {
+    await figure('chart-loss-vs-width', lossVsWidthSpec(results), 'loss-vs-width', grid, drawn);
+    await figure('chart-phi-vs-gamma', phiVsGammaSpec(results), 'phi-vs-gamma', grid, drawn);
+    await figure('chart-weak-loss', weakLossSpec(results), 'weak-loss', grid, drawn);
+    if (token !== renderToken) return;
+    tables.append(seriesTable(results.series, seriesLabel), runsTable(results.runs, selectedRun, selectRun));
+    await renderSelection();
+  } else {
+    grid.append(h('p', { class: 'muted', text: 'The plots fill in as runs finish.' }));
+  }
+  if (token === renderToken) post({ type: 'rendered', charts: drawn });
+}
+
+window.addEventListener('message', (e: MessageEvent) => {
+  if (isMessageOf<ToExperiment>(e.data, TO_EXPERIMENT_TYPES)) void dispatch(handlers, e.data);
+});
+document.addEventListener('securitypolicyviolation', (e) =>
+  post({ type: 'cspViolation', directive: e.violatedDirective, blockedURI: e.blockedURI }),
+);
+onThemeChange(() => void render());
+window.addEventListener('unload', () => client.dispose());
+
+void render();
+post({ type: 'ready', protocolVersion: EXPERIMENT_PROTOCOL_VERSION });
