@@ -22,14 +22,19 @@ after(async () => {
 });
 
 for (const backend of ['webgl', 'webgpu']) {
-  for (const gamma of [-1, 0.3]) {
+  for (const [gamma, mode] of [
+    [-1, 'dense'],
+    [0.3, 'dense'],
+    [-1, 'active'],
+    [0.3, 'active'],
+  ]) {
     test(
-      `the training step on ${backend} matches the float64 reference (γ = ${gamma})`,
+      `the training step on ${backend} matches the float64 reference (γ = ${gamma}, ${mode} path)`,
       { timeout: 120_000 },
       async () => {
-        const r = await browser.page.evaluate(([b, g]) => window.stepCheck(b, g), [backend, gamma]);
+        const r = await browser.page.evaluate(([b, g, p]) => window.stepCheck(b, g, p), [backend, gamma, mode]);
         console.log(
-          `# ${backend} γ=${gamma}: worst MSE error ${Math.max(...r.mseError)}, worst W/b error ${Math.max(...r.paramError)}`,
+          `# ${backend} γ=${gamma} ${mode}: worst MSE error ${Math.max(...r.mseError)}, worst W/b error ${Math.max(...r.paramError)}`,
         );
         assert.equal(r.backend, backend);
         assert.ok(r.float32, 'float32 textures');

@@ -7,13 +7,13 @@ import '@tensorflow/tfjs-backend-webgpu';
 import { checkStepsAgainstReference } from '../fixtures/stepCheck';
 
 Object.assign(window, {
-  async stepCheck(backend: 'webgl' | 'webgpu', gamma: number) {
+  async stepCheck(backend: 'webgl' | 'webgpu', gamma: number, mode: 'dense' | 'active') {
     if (!(await tf.setBackend(backend))) throw new Error(`${backend} did not start`);
     await tf.ready();
     return {
       backend: tf.getBackend(),
       float32: backend !== 'webgl' || tf.env().getBool('WEBGL_RENDER_FLOAT32_CAPABLE'),
-      ...(await checkStepsAgainstReference(gamma)),
+      ...(await checkStepsAgainstReference(gamma, mode)),
     };
   },
 });

@@ -11,6 +11,8 @@ import type { Rng } from './rng';
 
 /** Sparse batches are padded to a multiple of this many entries. */
 export const PAD = 256;
+/** The list of active features is padded to a multiple of this. */
+export const FEATURE_PAD = 32;
 
 export interface SparseBatch {
   readonly rows: Int32Array;
@@ -18,6 +20,12 @@ export interface SparseBatch {
   readonly values: Float32Array;
   /** Real (unpadded) entries. */
   readonly count: number;
+  /** The distinct active features (columns), padded with feature 0 to a multiple of FEATURE_PAD. */
+  readonly features: Int32Array;
+  /** Real (unpadded) distinct features. */
+  readonly featureCount: number;
+  /** For each entry, the index of its column in `features` (0 for padding). */
+  readonly local: Int32Array;
 }
 
 export class BatchSampler {
@@ -25,6 +33,8 @@ export class BatchSampler {
   readonly x: Float32Array;
   private readonly set: Uint32Array;
   private count = 0;
+  /** Per feature, its index among the batch's distinct active features, or −1 (scratch). */
+  private readonly slot: Int32Array;
   /** log(1 − p_i), or 0 for features that are always (p ≥ 1) or never (p ≤ 0) active. */
   private readonly logq: Float64Array;
 
@@ -35,13 +45,15 @@ export class BatchSampler {
     const n = p.length;
     this.x = new Float32Array(batch * n);
     this.set = new Uint32Array(batch * n);
+    this.slot = new Int32Array(n).fill(-1);
     this.logq = Float64Array.from(p, (pi) => (pi > 0 && pi < 1 ? Math.log1p(-pi) : 0));
   }
 
   /**
    * The active entries of the current batch as (row, column, value) triples, padded with zeros to
    * a multiple of PAD so that tensor shapes repeat from step to step (GPU backends compile one
-   * program per shape). A padding entry is (0, 0, 0): it adds nothing.
+   * program per shape). A padding entry is (0, 0, 0): it adds nothing. Also the distinct active
+   * features, for the trainer's active-feature path.
    */
   sparse(): SparseBatch {
     const n = this.p.length;
@@ -49,13 +61,26 @@ export class BatchSampler {
     const rows = new Int32Array(size);
     const cols = new Int32Array(size);
     const values = new Float32Array(size);
+    const local = new Int32Array(size);
+    const slot = this.slot;
+    const distinct: number[] = [];
     for (let k = 0; k < this.count; k++) {
       const at = this.set[k]!;
-      rows[k] = Math.floor(at / n);
-      cols[k] = at - rows[k]! * n;
+      const row = Math.floor(at / n);
+      const col = at - row * n;
+      rows[k] = row;
+      cols[k] = col;
       values[k] = this.x[at]!;
+      if (slot[col] === -1) {
+        slot[col] = distinct.length;
+        distinct.push(col);
+      }
+      local[k] = slot[col]!;
     }
-    return { rows, cols, values, count: this.count };
+    for (const col of distinct) slot[col] = -1;
+    const features = new Int32Array(Math.max(FEATURE_PAD, Math.ceil(distinct.length / FEATURE_PAD) * FEATURE_PAD));
+    features.set(distinct);
+    return { rows, cols, values, count: this.count, features, featureCount: distinct.length, local };
   }
 
   /** Draws the next batch into `x`; returns the number of active entries. */

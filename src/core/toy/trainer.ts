@@ -56,6 +56,30 @@ export interface TrainOutput {
 
 export const SYNC_EVERY = 50;
 
+/**
+ * 'auto' takes the active-feature path when its products are clearly smaller: few distinct
+ * features per sample (k ≤ 0.4·B) and a width where the products dominate the step (m ≥ 32).
+ * Below that its extra gathers cost more than they save (measured on WASM: bench/train.ts).
+ */
+export function preferActive(distinctFeatures: number, batch: number, m: number): boolean {
+  return m >= 32 && distinctFeatures <= 0.4 * batch;
+}
+
+/**
+ * Rows of a matrix: gatherND with one index per row, which copies whole rows, where tf.gather
+ * on the WASM backend indexes element by element (40× slower for 1,024-wide rows, measured).
+ */
+function gatherRows(x: tf.Tensor, indices: tf.Tensor1D): tf.Tensor2D {
+  return tf.gatherND(x, tf.expandDims(indices, 1)) as tf.Tensor2D;
+}
+
+interface Gradients {
+  /** The unscaled MSE of the batch, before the update. */
+  readonly mse: tf.Scalar;
+  readonly gW: tf.Tensor;
+  readonly gb: tf.Tensor;
+}
+
 /** W ~ N(0, 1/m), b ~ N(0, 1) (paper-spec §1.2), from the run's init stream. */
 export function initialWeights(n: number, m: number, seed: number): { W: Float32Array; b: Float32Array } {
   const rng = new Rng(seed, STREAM.init);
@@ -97,42 +121,25 @@ export class TfToyModel {
   }
 
   /**
-   * One step on a batch given by its active entries (x is ~E nonzeros per row): x W is a gather
-   * and a scatter-add instead of a B×n×m product, and so is the encoder term xᵀ(G W). Returns the
-   * unscaled MSE as a scalar tensor the caller owns.
-   *
-   * The batch-sized arrays are kept feature-major (n×B, "transposed"): then all three big
-   * products (W hᵀ, Gᵀ h, Wᵀ Gᵀ) run without transposing a B×n array, and the bias gradient is a
-   * last-axis sum; only m-wide arrays are transposed. The gradient's constant factor is applied
-   * to the n×m result instead of the n×B array.
+   * How the gradient is computed: 'dense' (products with the B×n batch arrays), 'active'
+   * (products with the k distinct active features of the batch), or 'auto' (preferActive).
+   * Both give the same numbers up to float rounding.
+   */
+  mode: 'auto' | 'dense' | 'active' = 'auto';
+
+  /**
+   * One step on a batch given by its active entries (x has ~E nonzeros per row). Returns the
+   * unscaled MSE as a scalar tensor the caller owns. Either way x W is a gather and a
+   * scatter-add instead of a B×n×m product, and so is the encoder term xᵀ(G W); the gradient's
+   * constant factor is applied to the n×m result instead of a B×n array.
    */
   step(x: SparseBatch, batch: number, h: StepHyper): tf.Scalar {
     this.t++;
     const t = this.t;
-    const { n, m } = this;
+    const active = this.mode === 'active' || (this.mode === 'auto' && preferActive(x.featureCount, batch, this.m));
     return tf.tidy(() => {
+      const { mse, gW, gb } = active ? this.activeGradients(x, batch, h) : this.denseGradients(x, batch, h);
       const W = this.W as tf.Tensor2D;
-      const rows = tf.tensor1d(x.rows, 'int32');
-      const cols = tf.tensor1d(x.cols, 'int32');
-      const values = tf.tensor2d(x.values, [x.values.length, 1]);
-      const xT = tf.scatterND(tf.stack([cols, rows], 1), tf.reshape(values, [-1]), [n, batch]); // n×B
-      // x W: Σ over active (b, i) of x_bi W_i into row b.
-      const hidden = tf.scatterND(tf.expandDims(rows, 1), tf.mul(tf.gather(W, cols), values), [
-        batch,
-        m,
-      ]) as tf.Tensor2D; // B×m
-      const preT = tf.add(tf.matMul(W, tf.transpose(hidden)), tf.reshape(this.b, [n, 1])); // n×B
-      const diffT = tf.sub(tf.relu(preT), xT);
-      const mse = tf.mean(tf.square(diffT));
-      // G = c · (y − x) ⊙ [pre > 0] with c = lossScale · 2/(B n)   (ReLU'(0) = 0, as in PyTorch)
-      const GT = tf.mul(diffT, tf.step(preT)) as tf.Tensor2D; // n×B, without c
-      const c = tf.scalar((h.lossScale * 2) / (batch * n));
-      // ∂/∂W = Gᵀ h (decoder) + xᵀ (G W) (encoder; sparse like x W).
-      const GW = tf.transpose(tf.matMul(tf.transpose(W), GT)); // B×m
-      const encoder = tf.scatterND(tf.expandDims(cols, 1), tf.mul(tf.gather(GW, rows), values), [n, m]);
-      const gW = tf.mul(tf.add(tf.matMul(GT, hidden), encoder), c);
-      const gb = tf.mul(tf.sum(GT, 1), c);
-
       // Decay first (W only; b's γ is 0), then Adam with bias correction.
       let Wd: tf.Tensor = W;
       if (h.gamma >= 0) {
@@ -158,6 +165,61 @@ export class TfToyModel {
       this.b.assign(adam(this.b, gb, this.mb, this.vb, h.lrB));
       return tf.keep(mse) as tf.Scalar;
     });
+  }
+
+  /**
+   * The gradient with the batch arrays feature-major (n×B): the three big products (W hᵀ, Gᵀ h,
+   * Wᵀ Gᵀ) run without transposing a B×n array and the bias gradient is a last-axis sum; only
+   * m-wide arrays are transposed. Cost: three B·n·m products.
+   */
+  private denseGradients(x: SparseBatch, batch: number, h: StepHyper): Gradients {
+    const { n, m } = this;
+    const W = this.W as tf.Tensor2D;
+    const rows = tf.tensor1d(x.rows, 'int32');
+    const cols = tf.tensor1d(x.cols, 'int32');
+    const values = tf.tensor2d(x.values, [x.values.length, 1]);
+    const xT = tf.scatterND(tf.stack([cols, rows], 1), tf.reshape(values, [-1]), [n, batch]); // n×B
+    // x W: Σ over active (b, i) of x_bi W_i into row b.
+    const hidden = tf.scatterND(tf.expandDims(rows, 1), tf.mul(gatherRows(W, cols), values), [batch, m]) as tf.Tensor2D;
+    const preT = tf.add(tf.matMul(W, tf.transpose(hidden)), tf.reshape(this.b, [n, 1])); // n×B
+    const diffT = tf.sub(tf.relu(preT), xT);
+    const mse = tf.mean(tf.square(diffT)) as tf.Scalar;
+    // G = c · (y − x) ⊙ [pre > 0] with c = lossScale · 2/(B n)   (ReLU'(0) = 0, as in PyTorch)
+    const GT = tf.mul(diffT, tf.step(preT)) as tf.Tensor2D; // n×B, without c
+    const c = tf.scalar((h.lossScale * 2) / (batch * n));
+    // ∂/∂W = Gᵀ h (decoder) + xᵀ (G W) (encoder; sparse like x W).
+    const GW = tf.transpose(tf.matMul(tf.transpose(W), GT)); // B×m
+    const encoder = tf.scatterND(tf.expandDims(cols, 1), tf.mul(gatherRows(GW, rows), values), [n, m]);
+    return { mse, gW: tf.mul(tf.add(tf.matMul(GT, hidden), encoder), c), gb: tf.mul(tf.sum(GT, 1), c) };
+  }
+
+  /**
+   * The gradient through the k distinct active features A of the batch (k ≈ 150–300 for
+   * Zipf-like data at B = 512): with R = W_A Wᵀ (k×n), pre_b = Σ_i x_bi R_i + b; with
+   * M = x_Aᵀ G (k×n), ∂/∂W = Mᵀ W_A (decoder) + scatter_A(M W) (encoder). Cost: three k·n·m
+   * products instead of three B·n·m, plus gathers of nnz(x)·n.
+   */
+  private activeGradients(x: SparseBatch, batch: number, h: StepHyper): Gradients {
+    const { n, m } = this;
+    const W = this.W as tf.Tensor2D;
+    const k = x.features.length;
+    const rows = tf.tensor1d(x.rows, 'int32');
+    const cols = tf.tensor1d(x.cols, 'int32');
+    const local = tf.tensor1d(x.local, 'int32');
+    const values = tf.tensor2d(x.values, [x.values.length, 1]);
+    const features = tf.tensor1d(x.features, 'int32');
+    const WA = gatherRows(W, features) as tf.Tensor2D; // k×m
+    const R = tf.matMul(WA, tf.transpose(W)); // k×n
+    const xs = tf.scatterND(tf.stack([rows, cols], 1), tf.reshape(values, [-1]), [batch, n]); // B×n
+    const pre = tf.add(tf.scatterND(tf.expandDims(rows, 1), tf.mul(gatherRows(R, local), values), [batch, n]), this.b); // B×n
+    const diff = tf.sub(tf.relu(pre), xs);
+    const mse = tf.mean(tf.square(diff)) as tf.Scalar;
+    const G = tf.mul(diff, tf.step(pre)) as tf.Tensor2D; // B×n, without c
+    const c = tf.scalar((h.lossScale * 2) / (batch * n));
+    const M = tf.scatterND(tf.expandDims(local, 1), tf.mul(gatherRows(G, rows), values), [k, n]) as tf.Tensor2D; // k×n
+    const decoder = tf.transpose(tf.matMul(tf.transpose(WA), M)); // (W_Aᵀ M)ᵀ = Mᵀ W_A, n×m
+    const encoder = tf.scatterND(tf.expandDims(features, 1), tf.matMul(M, W), [n, m]);
+    return { mse, gW: tf.mul(tf.add(decoder, encoder), c), gb: tf.mul(tf.sum(G, 0), c) };
   }
 
   async read(): Promise<{ W: Float32Array; b: Float32Array }> {

@@ -15,9 +15,14 @@ afterAll(() => tf.setBackend('cpu'));
 
 const base: TrainSettings = STEP_CHECK_SETTINGS;
 describe.each(['cpu', 'wasm'])('the TF.js step on the %s backend', (backend) => {
-  it.each([-1, 0.3])('matches the float64 reference for 8 steps (γ = %s)', async (gamma) => {
+  it.each([
+    [-1, 'dense'],
+    [0.3, 'dense'],
+    [-1, 'active'],
+    [0.3, 'active'],
+  ] as const)('matches the float64 reference for 8 steps (γ = %s, %s path)', async (gamma, mode) => {
     expect(await tf.setBackend(backend)).toBe(true);
-    const check = await checkStepsAgainstReference(gamma);
+    const check = await checkStepsAgainstReference(gamma, mode);
     check.mseError.forEach((e, step) => expect(e, `MSE at step ${step}`).toBeLessThan(5e-6));
     check.paramError.forEach((e, step) => expect(e, `W, b after step ${step}`).toBeLessThan(2e-4));
   });
