@@ -57,6 +57,7 @@ const allTargets = {
       viewer: 'src/webview/viewer/main.ts',
       analysis: 'src/webview/analysis/main.ts',
       experiment: 'src/webview/experiment/main.ts',
+      preview: 'src/webview/preview/main.ts',
     },
     outdir: 'dist/webview',
     platform: 'browser',

@@ -10,12 +10,16 @@ export interface ComputePageUrls {
   readonly wasmUrls: Readonly<Record<string, string>>;
 }
 
-/** Sets `panel`'s HTML to the page `dist/webview/<page>.js` with media/base.css and media/<page>.css. */
+/**
+ * Sets `panel`'s HTML to the page `dist/webview/<page>.js` with media/base.css and
+ * media/<style>.css for each of `styles` (default: the page's own).
+ */
 export function loadComputePage(
   panel: vscode.WebviewPanel,
   extensionUri: vscode.Uri,
-  page: 'analysis' | 'experiment',
+  page: 'analysis' | 'experiment' | 'preview',
   init: (urls: ComputePageUrls) => unknown,
+  styles: readonly string[] = [page],
 ): void {
   const webview = panel.webview;
   const dist = vscode.Uri.joinPath(extensionUri, 'dist');
@@ -27,7 +31,7 @@ export function loadComputePage(
     cspSource: webview.cspSource,
     nonce: makeNonce(),
     scriptUri: asUri('dist', 'webview', `${page}.js`),
-    styleUris: [asUri('media', 'base.css'), asUri('media', `${page}.css`)],
+    styleUris: [asUri('media', 'base.css'), ...styles.map((name) => asUri('media', `${name}.css`))],
     init: init({
       workerUrl: asUri('dist', 'worker.js'),
       wasmUrls: {

@@ -168,7 +168,9 @@ export class WorkerClient {
 
   cancel(jobId: string): void {
     const job = this.jobs.get(jobId);
-    if (!job || !this.worker) return;
+    // A second cancel must not start a second timer: the first would leak and, once the job had
+    // ended, restart the worker under whatever job ran next.
+    if (!job || !this.worker || job.graceTimer !== undefined) return;
     this.post({ type: 'cancel', jobId });
     job.graceTimer = setTimeout(
       () =>

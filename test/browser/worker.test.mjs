@@ -148,8 +148,16 @@ test('a train job stops at its next sync point when cancelled', { timeout: 120_0
     const t0 = Date.now();
     const r = await browser.page.evaluate(([b, s]) => window.train(b, s, 100), [backend, spec]);
     assert.equal(r.error?.code, 'job/cancelled', JSON.stringify(r.error));
+    assert.doesNotMatch(r.error.message, /restarted/, 'the worker stopped by itself');
     assert.ok(r.progress.at(-1).step < 1000, `stopped after ${r.progress.at(-1).step} steps`);
     assert.ok(Date.now() - t0 < 60_000);
+    // Progress after the cancel asks again; no stray timer may outlive the job and kill the next
+    // one (this once failed the following job 2 s later). The next job runs for 3 s.
+    const t1 = Date.now();
+    const next = await browser.page.evaluate(([b, s]) => window.train(b, s, undefined, 3000), [backend, spec]);
+    assert.equal(next.error?.code, 'job/cancelled');
+    assert.doesNotMatch(next.error.message, /restarted/);
+    assert.ok(Date.now() - t1 >= 2900, 'the next job ran its 3 s');
   }
 });
 

@@ -55,8 +55,11 @@ Object.assign(window, {
   },
 });
 Object.assign(window, {
-  /** Trains one run in the worker; `cancelAfter` steps (if given) cancels it from the page. */
-  async train(backend: BackendPreference, spec: RunSpec, cancelAfter?: number) {
+  /**
+   * Trains one run in the worker; the page cancels it once `cancelAfter` steps are reported or
+   * `cancelAfterMs` have passed, whichever is given.
+   */
+  async train(backend: BackendPreference, spec: RunSpec, cancelAfter?: number, cancelAfterMs?: number) {
     const f = featureFrequencies({
       distribution: spec.values.distribution,
       n: spec.n,
@@ -82,6 +85,7 @@ Object.assign(window, {
         },
       },
     );
+    if (cancelAfterMs !== undefined) setTimeout(() => client.cancel(jobId), cancelAfterMs);
     try {
       const done = await result;
       if (done.kind !== 'train') throw new Error('unexpected result');

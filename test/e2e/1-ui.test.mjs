@@ -318,7 +318,7 @@ describe('Superposition Lab in a real VS Code', () => {
     async () => {
       await closeAllEditors(page);
       await openFromExplorer(page, 'quick-demo.experiment.yaml');
-      const lens = page.locator('.codelens-decoration a', { hasText: 'Run experiment (8 runs)' });
+      const lens = page.locator('.codelens-decoration a', { hasText: 'Run experiment (8 runs ≈' });
       await lens.waitFor({ timeout: 30_000 });
       await screenshot(page, '16-experiment-codelens');
       const t0 = Date.now();
@@ -407,6 +407,67 @@ describe('Superposition Lab in a real VS Code', () => {
     const header = await analysis.$eval('.analysis-header p', (e) => e.textContent);
     assert.match(header, /power-a1\.2-E1-g-1-s0-m32\.safetensors · F32 · 256 × 32/);
     await screenshot(page, '20-experiment-run-analysis');
+  });
+
+  uiTest('editing a config: the preview redraws the theory, and a typo is underlined where it is', async () => {
+    await closeAllEditors(page);
+    await openFromExplorer(page, 'preview.experiment.yaml');
+    const lens = page.locator('.codelens-decoration a', { hasText: 'Preview' });
+    await lens.waitFor({ timeout: 30_000 });
+    await lens.click();
+    const frame = await webviewFrameWith(page, '#chart-prediction[data-rendered="true"]', 30_000);
+    const weakBefore = await frame.evaluate(() => window.superpositionLabViews['chart-prediction'].data('weak'));
+    assert.ok(weakBefore.length > 0);
+    const versionBefore = await frame.$eval('.preview-body', (e) => Number(e.dataset.version));
+    // The quick check trains a few short runs and overlays them on the predictions.
+    await frame.waitForSelector('#quick-status[data-state="done"]', { timeout: 90_000 });
+    const measuredBefore = await frame.evaluate(() =>
+      window.superpositionLabViews['chart-prediction'].data('measured'),
+    );
+    assert.ok(measuredBefore.length > 0, 'the quick check measured some points');
+    await screenshot(page, '20b-preview-quick-check');
+    // Line 5 is `  exponent: 1.2`: replace it by typing, as a user would.
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+g');
+    await page.keyboard.type('5');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('End');
+    await page.keyboard.press('Shift+Home');
+    const t0 = Date.now();
+    await page.keyboard.type('exponent: 2');
+    await frame.waitForFunction(
+      (v) => Number(document.querySelector('.preview-body')?.dataset.version) > v,
+      versionBefore,
+      { timeout: 10_000 },
+    );
+    console.log(`# preview redrawn ${Date.now() - t0} ms after the last keystroke`);
+    // The old quick check's points are gone: they belonged to the previous text.
+    const measuredAfter = await frame.evaluate(() => window.superpositionLabViews['chart-prediction'].data('measured'));
+    assert.deepEqual(measuredAfter, [], 'the old quick-check result is discarded');
+    const quickVersion = await frame.$eval('#quick-status', (e) => Number(e.dataset.version));
+    assert.ok(quickVersion > versionBefore, 'the quick check now belongs to the new text');
+    const weakAfter = await frame.evaluate(() => window.superpositionLabViews['chart-prediction'].data('weak'));
+    assert.equal(weakAfter.length, weakBefore.length);
+    assert.notDeepEqual(
+      weakAfter.map((r) => r.loss),
+      weakBefore.map((r) => r.loss),
+      'a steeper power law changes the weak-regime prediction',
+    );
+    await screenshot(page, '21-preview-after-edit');
+    // A misspelt key on a new line: a warning squiggle under it, and its quick fix.
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('densty: 1');
+    await page.locator('.monaco-editor .squiggly-warning').first().waitFor({ timeout: 10_000 });
+    await screenshot(page, '22-config-typo-underlined');
+    await page.keyboard.press('Home');
+    await page.keyboard.press('Control+.');
+    // The Quick Fix list focuses its first item; Enter applies it, as a keyboard user would.
+    await page.getByText('Rename to density', { exact: true }).first().waitFor({ timeout: 10_000 });
+    await screenshot(page, '23-config-quick-fix');
+    await page.keyboard.press('Enter');
+    await page.locator('.monaco-editor .squiggly-warning').first().waitFor({ state: 'detached', timeout: 10_000 });
+    await page.keyboard.press('Control+s');
   });
 
   uiTest('no Content-Security-Policy violations were reported', () => {

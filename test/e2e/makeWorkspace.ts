@@ -10,6 +10,7 @@
 //   quick-demo.experiment.yaml the README's quick demo (examples/), trained from its CodeLens
 //   experiments/stop.experiment.yaml    three short runs, for stop and resume
 //   experiments/broken.experiment.yaml  a config with a typo and a wrong type
+//   preview.experiment.yaml    edited by the UI test while its preview is open
 // Usage: tsx test/e2e/makeWorkspace.ts <folder>
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -61,7 +62,23 @@ export function makeWorkspace(dir: string): void {
   mkdirSync(path.join(dir, 'experiments'), { recursive: true });
   writeFileSync(path.join(dir, 'experiments', 'stop.experiment.yaml'), STOP_CONFIG);
   writeFileSync(path.join(dir, 'experiments', 'broken.experiment.yaml'), BROKEN_CONFIG);
+  writeFileSync(path.join(dir, 'preview.experiment.yaml'), PREVIEW_CONFIG);
 }
+
+/** Edited by the UI test: line 5 is the exponent. */
+export const PREVIEW_CONFIG = `version: 1
+name: preview
+data:
+  features: 512
+  exponent: 1.2
+model:
+  width: [8, 16, 32, 64]
+optimizer:
+  weightDecay: [-1, 0.5]
+train:
+  steps: 300
+  batch: 128
+`;
 
 /** Three runs of a few seconds each: long enough to stop between them. */
 export const STOP_CONFIG = `version: 1

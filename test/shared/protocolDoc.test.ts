@@ -16,7 +16,8 @@ describe('README Messages section', () => {
         read('src/shared/viewerProtocol.ts') +
           read('src/shared/workerProtocol.ts') +
           read('src/shared/analysisProtocol.ts') +
-          read('src/shared/experimentProtocol.ts'),
+          read('src/shared/experimentProtocol.ts') +
+          read('src/shared/previewProtocol.ts'),
       )
       .digest('hex')
       .slice(0, 12);

@@ -5,8 +5,10 @@
 // generator, so a seed gives the same run on every backend up to float rounding.
 //
 // Performance: matMul with transpose flags is slow on the WASM backend (platform notes), so the
-// transposes are explicit. Per-step losses stay on the device and are read back every
-// SYNC_EVERY steps, which is also when cancellation is checked and progress reported.
+// transposes are explicit. Per-step losses stay on the device and are read back at sync points,
+// which is also when cancellation is checked and progress reported: every SYNC_EVERY steps, or
+// sooner where steps are slow (a software GPU), so a sync point comes about every SYNC_TARGET_MS
+// and a cancel is answered well inside the worker client's grace period.
 
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng, STREAM } from './rng';
@@ -33,12 +35,12 @@ export interface TrainSettings {
 }
 
 export interface TrainHooks {
-  /** Checked every SYNC_EVERY steps; a true answer ends the run with `job/cancelled`. */
+  /** Checked at every sync point; a true answer ends the run with `job/cancelled`. */
   readonly isCancelled?: () => boolean;
-  /** Called every SYNC_EVERY steps with the steps done and the latest MSE. */
+  /** Called at every sync point with the steps done and the latest MSE. */
   readonly onProgress?: (stepsDone: number, mse: number) => void;
   /**
-   * Awaited every SYNC_EVERY steps. On the CPU backends every await inside a run resolves as a
+   * Awaited at every sync point. On the CPU backends every await inside a run resolves as a
    * microtask, so without a real yield (setTimeout, setImmediate) a worker never sees its cancel
    * message and a CLI never sees Ctrl-C until the run ends.
    */
@@ -54,7 +56,18 @@ export interface TrainOutput {
   readonly ms: number;
 }
 
+/** At most this many steps between sync points. */
 export const SYNC_EVERY = 50;
+/** Wall time aimed for between sync points when steps are slow. */
+export const SYNC_TARGET_MS = 250;
+/** The first interval is short: nothing is known yet about the step time. */
+const FIRST_SYNC = 5;
+
+/** Steps until the next sync point, from the time the last interval took. */
+export function nextSyncInterval(msPerStep: number): number {
+  if (!(msPerStep > 0)) return SYNC_EVERY;
+  return Math.max(1, Math.min(SYNC_EVERY, Math.floor(SYNC_TARGET_MS / msPerStep)));
+}
 
 /**
  * 'auto' takes the active-feature path when its products are clearly smaller: few distinct
@@ -257,6 +270,8 @@ export async function trainRun(s: TrainSettings, p: Float64Array, hooks: TrainHo
   const mse = new Float32Array(s.steps);
   let pending: tf.Scalar[] = [];
   let flushedUpTo = 0;
+  let syncEvery = Math.min(FIRST_SYNC, SYNC_EVERY);
+  let intervalStart = performance.now();
   const flush = async () => {
     if (pending.length === 0) return;
     const stacked = tf.stack(pending);
@@ -271,8 +286,12 @@ export async function trainRun(s: TrainSettings, p: Float64Array, hooks: TrainHo
     for (let step = 0; step < s.steps; step++) {
       sampler.next(data);
       pending.push(model.step(sampler.sparse(), s.batch, stepHyper(s, step)));
-      if (pending.length === SYNC_EVERY || step === s.steps - 1) {
+      if (pending.length >= syncEvery || step === s.steps - 1) {
+        const steps = pending.length;
         await flush();
+        const now = performance.now();
+        syncEvery = nextSyncInterval((now - intervalStart) / steps);
+        intervalStart = now;
         hooks.onProgress?.(step + 1, mse[step]!);
         await hooks.yieldToEvents?.();
         if (hooks.isCancelled?.() && step < s.steps - 1) throw new CoreError('job/cancelled', messages.cancelled());

@@ -1,14 +1,17 @@
-// The CodeLens row on top of every `*.experiment.yaml`: "▶ Run experiment (N runs)" and, once
-// results exist, "Show results (k of N)". Counting runs is a parse and a sweep expansion; the
-// results count reads results.json beside the config. Refreshed when a panel saves a run.
+// The CodeLens row on top of every `*.experiment.yaml`: "▶ Run experiment (N runs ≈ T)",
+// "Preview" and, once results exist, "Show results (k of N)". Counting runs is a parse and a
+// sweep expansion; T is the cost model times this machine's calibration; the results count reads
+// results.json beside the config. Refreshed when a panel saves a run.
 
 import * as vscode from 'vscode';
 import { readFile } from 'node:fs/promises';
 import { parseExperimentConfig } from '../../core/config/parse';
-import { expandSweep } from '../../core/config/sweep';
+import { sweepSize } from '../../core/config/sweepSize';
+import { formatDuration } from '../../core/toy/costModel';
 import { configFingerprint } from '../../core/toy/results';
 import { defaultOutDir } from '../../node/experimentStore';
 import * as path from 'node:path';
+import type { Calibration } from './calibration';
 
 export const EXPERIMENT_SELECTOR: vscode.DocumentSelector = [
   { scheme: 'file', pattern: '**/*.experiment.yaml' },
@@ -16,6 +19,8 @@ export const EXPERIMENT_SELECTOR: vscode.DocumentSelector = [
 ];
 
 export class ExperimentCodeLens implements vscode.CodeLensProvider {
+  constructor(private readonly calibration: Calibration) {}
+
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
 
@@ -35,11 +40,22 @@ export class ExperimentCodeLens implements vscode.CodeLensProvider {
         }),
       ];
     }
-    const runs = expandSweep(parsed.config).length;
+    const size = sweepSize(parsed.config, this.calibration.factor());
+    const runs = size.runs;
     const lenses = [
       new vscode.CodeLens(top, {
-        title: `$(play) Run experiment (${runs} run${runs === 1 ? '' : 's'})`,
+        title: `$(play) Run experiment (${runs} run${runs === 1 ? '' : 's'} ≈ ${formatDuration(size.seconds)})`,
+        tooltip:
+          this.calibration.runs() > 0
+            ? `Time estimated from ${this.calibration.runs()} runs finished on this machine`
+            : 'Time estimated for WebAssembly on one CPU core',
         command: 'superpositionLab.runExperiment',
+        arguments: [document.uri],
+      }),
+      new vscode.CodeLens(top, {
+        title: '$(eye) Preview',
+        tooltip: 'What this experiment should show, from theory, updated as you type',
+        command: 'superpositionLab.previewExperiment',
         arguments: [document.uri],
       }),
     ];

@@ -1,9 +1,15 @@
-// "Run Experiment" (CodeLens, editor title, explorer, palette) and "Show Experiment Results".
+// The experiment commands and language features: "Run Experiment" (CodeLens, editor title,
+// explorer, palette), "Show Experiment Results", "Stop Experiment", "Preview Experiment", and the
+// live diagnostics, quick fixes, completion, hover and outline of `*.experiment.yaml`.
 
 import * as vscode from 'vscode';
 import { ConfigDiagnostics } from './configDiagnostics';
+import { ConfigLanguage, isExperimentDocument } from './configLanguage';
 import { ExperimentCodeLens, EXPERIMENT_SELECTOR } from './codeLens';
 import { ExperimentPanel } from './experimentPanel';
+import { PreviewPanel } from './previewPanel';
+import { Calibration } from './calibration';
+import { registerConfigProviders } from './configProviders';
 
 const isExperiment = (uri: vscode.Uri) => /\.experiment\.ya?ml$/.test(uri.path);
 
@@ -13,27 +19,39 @@ function targetConfig(uri: unknown): vscode.Uri | undefined {
   return active && isExperiment(active) ? active : undefined;
 }
 
+function noConfig(): undefined {
+  void vscode.window.showInformationMessage('Open an *.experiment.yaml file (or select one in the Explorer) first.');
+  return undefined;
+}
+
 export function registerExperimentCommands(context: vscode.ExtensionContext): vscode.Disposable[] {
   const diagnostics = new ConfigDiagnostics();
-  const lens = new ExperimentCodeLens();
+  const calibration = new Calibration(context.globalState);
+  const language = new ConfigLanguage(diagnostics, calibration);
+  const lens = new ExperimentCodeLens(calibration);
   ExperimentPanel.onResultsSaved = () => lens.refresh();
 
   const open = (run: boolean) => (uri?: unknown) => {
     const config = targetConfig(uri);
-    if (!config) {
-      void vscode.window.showInformationMessage(
-        'Open an *.experiment.yaml file (or select one in the Explorer) first.',
-      );
-      return undefined;
-    }
-    return ExperimentPanel.show(context, diagnostics, config, { run });
+    return config ? ExperimentPanel.show(context, diagnostics, calibration, config, { run }) : noConfig();
+  };
+
+  const preview = async (uri?: unknown) => {
+    const config = targetConfig(uri);
+    if (!config) return noConfig();
+    const document = await vscode.workspace.openTextDocument(config);
+    if (!isExperimentDocument(document)) return noConfig();
+    return PreviewPanel.show(context, calibration, document);
   };
 
   return [
     diagnostics,
+    language,
     vscode.languages.registerCodeLensProvider(EXPERIMENT_SELECTOR, lens),
+    ...registerConfigProviders(),
     vscode.commands.registerCommand('superpositionLab.runExperiment', open(true)),
     vscode.commands.registerCommand('superpositionLab.showExperiment', open(false)),
+    vscode.commands.registerCommand('superpositionLab.previewExperiment', preview),
     vscode.commands.registerCommand('superpositionLab.stopExperiment', (uri?: unknown) => {
       const config = targetConfig(uri);
       for (const panel of ExperimentPanel.all()) if (!config || panel.isFor(config)) panel.stop();
@@ -41,10 +59,19 @@ export function registerExperimentCommands(context: vscode.ExtensionContext): vs
     vscode.commands.registerCommand('superpositionLab.diagnostics.experimentPanels', () =>
       ExperimentPanel.all().map((p) => p.diagnostics()),
     ),
+    vscode.commands.registerCommand('superpositionLab.diagnostics.previewPanels', () =>
+      PreviewPanel.all().map((p) => p.diagnostics()),
+    ),
     vscode.commands.registerCommand('superpositionLab.diagnostics.configProblems', (uri: vscode.Uri) =>
-      diagnostics
-        .get(uri)
-        .map((d) => ({ message: d.message, line: d.range.start.line, character: d.range.start.character })),
+      diagnostics.get(uri).map((d) => ({
+        message: d.message,
+        code: d.code,
+        severity: d.severity === vscode.DiagnosticSeverity.Error ? 'error' : 'warning',
+        line: d.range.start.line,
+        character: d.range.start.character,
+        endLine: d.range.end.line,
+        endCharacter: d.range.end.character,
+      })),
     ),
   ];
 }

@@ -40,10 +40,12 @@ import { settings } from '../settings';
 import { loadComputePage } from '../computePage';
 import { saveExport } from '../analysis/exports';
 import type { ConfigDiagnostics } from './configDiagnostics';
+import type { Calibration } from './calibration';
+import { configProblems } from './configLanguage';
 
 export const EXPERIMENT_VIEW_TYPE = 'superpositionLab.experiment';
 
-/** A run that reports nothing for this long is abandoned (progress comes every 50 steps). */
+/** A run that reports nothing for this long is abandoned (progress comes at least every 50 steps). */
 const STALL_MS = 10 * 60_000;
 
 type RunOutcome = { kind: 'done'; trained: TrainedRun } | { kind: 'failed'; error: WireError };
@@ -95,6 +97,7 @@ export class ExperimentPanel implements vscode.Disposable {
     private readonly configUri: vscode.Uri,
     private readonly panel: vscode.WebviewPanel,
     private readonly diagnosticsCollection: ConfigDiagnostics,
+    private readonly calibration: Calibration,
     extensionUri: vscode.Uri,
     run: boolean,
   ) {
@@ -118,6 +121,7 @@ export class ExperimentPanel implements vscode.Disposable {
   static show(
     context: vscode.ExtensionContext,
     diagnostics: ConfigDiagnostics,
+    calibration: Calibration,
     configUri: vscode.Uri,
     options: { readonly run: boolean },
   ): ExperimentPanel {
@@ -135,7 +139,7 @@ export class ExperimentPanel implements vscode.Disposable {
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
       { enableScripts: true, retainContextWhenHidden: true },
     );
-    const created = new ExperimentPanel(configUri, panel, diagnostics, context.extensionUri, options.run);
+    const created = new ExperimentPanel(configUri, panel, diagnostics, calibration, context.extensionUri, options.run);
     ExperimentPanel.open.set(key, created);
     return created;
   }
@@ -250,7 +254,7 @@ export class ExperimentPanel implements vscode.Disposable {
         log().info(`Moved ${e.outDir} to ${aside}`);
         return prepareExperiment(configFile, text);
       });
-      this.diagnosticsCollection.set(this.configUri, text, prepared.problems);
+      this.diagnosticsCollection.set(this.configUri, text, configProblems(text, configFile, this.calibration.factor()));
       if (!prepared.ok) {
         const errors = prepared.problems.filter((p) => p.severity === 'error');
         const first = errors[0]!;
@@ -338,6 +342,8 @@ export class ExperimentPanel implements vscode.Disposable {
             });
             this.post({ type: 'results', results });
             ExperimentPanel.onResultsSaved();
+            const r = outcome.trained.result;
+            await this.calibration.record({ n: r.n, m: r.values.width, batch: spec.batch, steps: r.steps, ms: r.ms });
             log().info(
               `${spec.id}: final loss ${formatValue(outcome.trained.result.finalLoss)} in ${(outcome.trained.result.ms / 1000).toFixed(1)} s on ${outcome.trained.result.backend}`,
             );

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { trainRun, type TrainSettings } from '../../../src/core/toy/trainer';
+import { nextSyncInterval, trainRun, SYNC_EVERY, type TrainSettings } from '../../../src/core/toy/trainer';
 import { featureFrequencies } from '../../../src/core/toy/distributions';
 import { STEP_CHECK_SETTINGS, checkStepsAgainstReference } from '../../fixtures/stepCheck';
 
@@ -14,6 +14,28 @@ tf.env().set('PROD', true);
 afterAll(() => tf.setBackend('cpu'));
 
 const base: TrainSettings = STEP_CHECK_SETTINGS;
+
+describe('sync points', () => {
+  it('come every 50 steps when steps are fast, and about every 250 ms when they are slow', () => {
+    expect(nextSyncInterval(1)).toBe(SYNC_EVERY);
+    expect(nextSyncInterval(0)).toBe(SYNC_EVERY); // a timer too coarse to measure
+    expect(nextSyncInterval(Number.NaN)).toBe(SYNC_EVERY);
+    expect(nextSyncInterval(10)).toBe(25);
+    expect(nextSyncInterval(100)).toBe(2); // a software GPU: a cancel is seen within ~0.3 s
+    expect(nextSyncInterval(5000)).toBe(1);
+  });
+
+  it('every step is still recorded, whatever the sync cadence', async () => {
+    await tf.setBackend('cpu');
+    const p = featureFrequencies({ distribution: 'linear', n: base.n, exponent: 1, scale: 1, density: 1 }).p;
+    const reports: number[] = [];
+    const out = await trainRun({ ...base, steps: 123 }, p, { onProgress: (s) => reports.push(s) });
+    expect(out.mse.every((v) => Number.isFinite(v) && v > 0)).toBe(true);
+    expect(reports.at(-1)).toBe(123);
+    expect(reports[0]).toBe(5); // the first sync comes early
+    for (let i = 1; i < reports.length; i++) expect(reports[i]! - reports[i - 1]!).toBeLessThanOrEqual(SYNC_EVERY);
+  });
+});
 describe.each(['cpu', 'wasm'])('the TF.js step on the %s backend', (backend) => {
   it.each([
     [-1, 'dense'],
