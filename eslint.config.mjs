@@ -124,7 +124,10 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': forbid(
         [['vscode'], 'The CLI runs without VS Code.'],
-        [['vega*', '@tensorflow/tfjs-backend-web*'], 'The CLI computes on the CPU and prints; no browser packages.'],
+        [
+          ['vega-embed*', '@tensorflow/tfjs-backend-web*'],
+          'The CLI computes on the CPU and prints; no browser packages (vega and vega-lite only draw report.html as SVG).',
+        ],
         [['**/extension/**', '**/webview/**', '**/worker/**'], 'Only core, shared and node helpers.'],
       ),
     },

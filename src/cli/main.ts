@@ -7,6 +7,8 @@ import { runList } from './commands/list';
 import { runStats } from './commands/stats';
 import { runAnalyze, runCompare } from './commands/analyze';
 import { runExperiment } from './commands/run';
+import { runReproduce } from './commands/reproduce';
+import { REPRODUCE_MODES, type PresetId, type ReproduceMode } from '../core/reproduce/presets';
 import { toWireError } from '../core/errors';
 
 declare const SUPERPOSITION_LAB_VERSION: string; // injected by esbuild from package.json
@@ -20,6 +22,7 @@ Usage:
                     [--pair-budget N] [--seed S] [--sample-rows R] [--kernel exact|fast]
   superposition-lab compare <file> <file> ... [--json]
   superposition-lab run <name.experiment.yaml> [--out DIR] [--json] [--set key=value ...]
+  superposition-lab reproduce [--tiny | --quick | --full] [--out DIR] [--only A,B,...] [--json]
   superposition-lab --help | --version
 
 Commands:
@@ -36,6 +39,9 @@ Commands:
           cartesian product of the listed values) and fit α_m per series. Writes
           DIR/results.json and DIR/runs/<run>.safetensors as runs finish; the same command
           resumes an interrupted sweep. Ctrl-C stops after saving finished runs.
+  reproduce  Run the paper's experiments (spec §5: A–E), check its headline claims (H1–H20)
+          and write DIR/report.html (self-contained, light and dark) and DIR/claims.json.
+          Resumable like run; Ctrl-C keeps finished runs and writes a partial report.
 
 Options:
   --json        Machine-readable output on stdout.
@@ -48,7 +54,12 @@ Options:
   --seed S      Seed of that sample (default 0).
   --kernel K    exact (float64, slow) or fast (float32 blocks on WASM, float64 sums); default
                 exact for small matrices (n·m² <= 4e8), fast otherwise.
-  --out DIR     Where run writes its results (default: results/<name> beside the config).
+  --out DIR     Where run writes its results (default: results/<name> beside the config);
+                for reproduce, the folder of the report (default: reproduction/<mode>).
+  --tiny, --quick, --full  reproduce's size: seconds (a first look), under 10 minutes on 2 CPU
+                cores, or the paper's exact settings (for a GPU); default: the CPU-scale plan
+                of the spec (about an hour).
+  --only IDS    reproduce only these experiments (A strong, B weak, C φ½ vs γ, D α grid, E density).
   --set K=V     Override a config key for this run, e.g. --set train.steps=500 or
                 --set model.width=[8,16]; repeatable. Values are YAML.
 
@@ -97,6 +108,10 @@ async function main(argv: readonly string[]): Promise<number> {
         kernel: { type: 'string' },
         out: { type: 'string' },
         set: { type: 'string', multiple: true },
+        tiny: { type: 'boolean', default: false },
+        quick: { type: 'boolean', default: false },
+        full: { type: 'boolean', default: false },
+        only: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
       },
@@ -157,6 +172,22 @@ async function main(argv: readonly string[]): Promise<number> {
           { json, out: values.out, overrides: values.set ?? [], isCancelled: () => cancelled },
           write,
         );
+      }
+      case 'reproduce': {
+        if (rest.length !== 0) throw new UsageError('reproduce takes no file arguments');
+        const modes = (['tiny', 'quick', 'full'] as const).filter((m) => values[m]);
+        if (modes.length > 1) throw new UsageError(`choose one of --tiny, --quick, --full (got ${modes.join(', ')})`);
+        const mode: ReproduceMode = modes[0] ?? 'default';
+        if (!REPRODUCE_MODES.includes(mode)) throw new UsageError(`unknown mode ${mode}`);
+        let only: PresetId[] | undefined;
+        if (values.only !== undefined) {
+          only = values.only.split(',').map((x) => x.trim().toUpperCase()) as PresetId[];
+          const bad = only.filter((x) => !['A', 'B', 'C', 'D', 'E'].includes(x));
+          if (bad.length > 0 || only.length === 0) {
+            throw new UsageError(`--only takes letters A to E, got ${values.only}`);
+          }
+        }
+        return await runReproduce({ mode, out: values.out, only, json, isCancelled: () => cancelled }, write);
       }
       case undefined:
         throw new UsageError('no command given');

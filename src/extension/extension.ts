@@ -7,6 +7,7 @@ import { log, showError } from './log';
 import { CheckpointEditorProvider, INDEX_VIEW_TYPE, VIEW_TYPE } from './viewer/checkpointEditorProvider';
 import { registerAnalysisCommands } from './analysis/commands';
 import { registerExperimentCommands } from './experiment/commands';
+import { reproducePaper, type ReproduceArgs } from './reproduce/reproduceCommand';
 
 export function activate(context: vscode.ExtensionContext): void {
   try {
@@ -19,6 +20,9 @@ export function activate(context: vscode.ExtensionContext): void {
       vscode.commands.registerCommand('superpositionLab.diagnostics.viewers', () => viewer.diagnostics()),
       ...registerAnalysisCommands(context),
       ...registerExperimentCommands(context),
+      vscode.commands.registerCommand('superpositionLab.reproducePaper', (args?: ReproduceArgs) =>
+        reproducePaper(context, args),
+      ),
     );
     log().info(`Superposition Lab ${context.extension.packageJSON.version as string} activated`);
   } catch (e) {

@@ -470,6 +470,33 @@ describe('Superposition Lab in a real VS Code', () => {
     await page.keyboard.press('Control+s');
   });
 
+  uiTest('"Reproduce Paper Figures" runs the tiny preset and opens its report beside, in the theme', async () => {
+    await closeAllEditors(page);
+    const t0 = Date.now();
+    await runCommand(page, 'Superposition Lab: Reproduce Paper Figures');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Tiny' }).first().waitFor();
+    await page.keyboard.type('Tiny');
+    await page.keyboard.press('Enter');
+    const report = await webviewFrameWith(page, '#claims', 180_000);
+    console.log(`# reproduce --tiny from VS Code: ${Date.now() - t0} ms from the command to the report`);
+    const rows = await report.locator('#claims tbody tr').count();
+    assert.equal(rows, 20, 'one row per headline claim H1–H20');
+    const verdicts = await report.locator('#claims td.status').allTextContents();
+    assert.ok(
+      verdicts.every((v) => ['pass', 'FAIL', 'not checked here'].includes(v)),
+      verdicts.join(),
+    );
+    // The workbench is in Dark Modern since the theme test: the dark drawings show, the light ones not.
+    assert.equal(await report.locator('body.vscode-dark').count(), 1);
+    assert.ok(await report.locator('.chart.dark svg').first().isVisible());
+    assert.equal(await report.locator('.chart.light svg').first().isVisible(), false);
+    const out = path.join(WORKSPACE, 'reproduction', 'tiny');
+    const claims = JSON.parse(fs.readFileSync(path.join(out, 'claims.json'), 'utf8'));
+    assert.equal(claims.complete, true);
+    assert.equal(claims.claims.length, 20);
+    await screenshot(page, '24-reproduce-report');
+  });
+
   uiTest('no Content-Security-Policy violations were reported', () => {
     assert.deepEqual(cspViolations(browser.consoleLines), []);
   });

@@ -7,10 +7,10 @@
 import { readFile } from 'node:fs/promises';
 import { type ConfigProblem } from '../../core/config/parse';
 import type { ExperimentResults } from '../../core/toy/results';
-import { executeRun } from '../../core/toy/executeRun';
 import { CoreError, messages } from '../../core/errors';
 import { formatValue } from '../../core/format';
-import { frequencyKey, prepareExperiment, saveRun, writeResults } from '../../node/experimentStore';
+import { prepareExperiment, writeResults } from '../../node/experimentStore';
+import { trainPending } from '../trainPending';
 import { initCompute } from '../compute';
 import { progressBar } from '../progress';
 import { renderTable } from '../output';
@@ -53,8 +53,15 @@ function summary(results: ExperimentResults): string {
   return `${runs}\n\n${series}`;
 }
 
-// Ctrl-C arrives as an event; during a run on the CPU nothing else would let it in.
-const yieldToEvents = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** Runs in results.json now (the loop saved each finished run there). */
+async function savedRuns(resultsFile: string): Promise<number> {
+  try {
+    const parsed = JSON.parse(await readFile(resultsFile, 'utf8')) as { runs?: unknown[] };
+    return Array.isArray(parsed.runs) ? parsed.runs.length : 0;
+  } catch {
+    return 0;
+  }
+}
 
 export async function runExperiment(
   configFile: string,
@@ -80,35 +87,34 @@ export async function runExperiment(
   const totalSteps = todo.reduce((s, r) => s + r.steps, 0);
   let stepsBefore = 0;
   const bar = progressBar(config.name);
+  const label = (i: number, id: string) => `run ${done + i + 1}/${runs.length} ${id}`;
   try {
-    for (const [i, spec] of todo.entries()) {
-      const label = `run ${done + i + 1}/${runs.length} ${spec.id}`;
-      let trained;
-      try {
-        trained = await executeRun(spec, experiment.frequencies.get(frequencyKey(spec.values))!, backend, {
-          isCancelled: options.isCancelled,
-          yieldToEvents,
-          onProgress: (step, mse) =>
-            bar.update((stepsBefore + step) / Math.max(1, totalSteps), `${label} · loss ${formatValue(mse * spec.n)}`),
-        });
-      } catch (e) {
-        if (e instanceof CoreError && e.code === 'job/cancelled') {
-          bar.done();
+    results = await trainPending(experiment, backend, {
+      isCancelled: options.isCancelled,
+      onStep: (spec, i, step, mse) =>
+        bar.update(
+          (stepsBefore + step) / Math.max(1, totalSteps),
+          `${label(i, spec.id)} · loss ${formatValue(mse * spec.n)}`,
+        ),
+      onRunSaved: (spec, i, trained) => {
+        stepsBefore += spec.steps;
+        if (!process.stderr.isTTY) {
           process.stderr.write(
-            `stopped: ${results.runs.length} of ${runs.length} runs finished and saved in ${outDir}; run the same command to resume\n`,
+            `${label(i, spec.id)}: final loss ${formatValue(trained.result.finalLoss)} (${(trained.result.ms / 1000).toFixed(1)} s)\n`,
           );
-          return EXIT_INTERRUPTED;
         }
-        throw e;
-      }
-      stepsBefore += spec.steps;
-      results = await saveRun(experiment, results, trained);
-      if (!process.stderr.isTTY) {
-        process.stderr.write(
-          `${label}: final loss ${formatValue(trained.result.finalLoss)} (${(trained.result.ms / 1000).toFixed(1)} s)\n`,
-        );
-      }
+      },
+    });
+  } catch (e) {
+    if (e instanceof CoreError && e.code === 'job/cancelled') {
+      bar.done();
+      const saved = await savedRuns(resultsFile);
+      process.stderr.write(
+        `stopped: ${saved} of ${runs.length} runs finished and saved in ${outDir}; run the same command to resume\n`,
+      );
+      return EXIT_INTERRUPTED;
     }
+    throw e;
   } finally {
     bar.done();
   }

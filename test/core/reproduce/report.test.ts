@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { reportHtml, claimsTableHtml, type ReportInput } from '../../../src/core/reproduce/report';
+import { checkClaims, type ClaimCheck } from '../../../src/core/reproduce/claims';
+import { reproducePresets } from '../../../src/core/reproduce/presets';
+
+const fakeRender = async (spec: Record<string, unknown>, theme: string) =>
+  `<svg data-theme="${theme}" data-width="${String(spec['width'])}"></svg>`;
+
+const input = (over: Partial<ReportInput> = {}): ReportInput => ({
+  mode: 'quick',
+  command: 'superposition-lab reproduce --quick',
+  createdAt: '2026-11-22T00:00:00Z',
+  presets: reproducePresets('quick'),
+  results: {},
+  progress: { A: { done: 3, total: 12 } },
+  claims: checkClaims({}),
+  backend: 'wasm',
+  ...over,
+});
+
+describe('report.html', () => {
+  it('is one static page: a strict CSP, no script but JSON data blocks, each chart in light and dark', async () => {
+    const html = await reportHtml(input(), fakeRender);
+    expect(html).toMatch(/^<!DOCTYPE html>/);
+    expect(html).toContain(`content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"`);
+    expect(html.match(/<script(?![^>]*type="application\/json")/g)).toBeNull();
+    // With no toy-model results only the LLM-side charts are drawn (Fig. 6), each twice.
+    expect(html.match(/data-theme="light"/g)).toHaveLength(2);
+    expect(html.match(/data-theme="dark"/g)).toHaveLength(2);
+    expect(html).toContain('data-width="520"'); // a fixed width for static rendering
+    expect(html).toMatch(/Not drawn: the experiments behind it have no results yet/);
+    expect(html).toMatch(/3 of 12 runs on wasm · <strong>partial/);
+    expect(html).toMatch(/<title>Paper reproduction \(quick\): 1 pass, 0 fail<\/title>/);
+    // JSON blocks cannot end the script element early.
+    for (const block of html.match(/<script type="application\/json"[^>]*>([\s\S]*?)<\/script>/g) ?? []) {
+      expect(block.slice(block.indexOf('>') + 1, -'</script>'.length)).not.toContain('<');
+    }
+  });
+
+  it('escapes what it prints and shows failures plainly', () => {
+    const claim: ClaimCheck = {
+      id: 'H1',
+      claim: 'a <b>bold</b> claim',
+      paper: '1 & 2',
+      ours: '"x"',
+      tolerance: '±0.2',
+      status: 'fail',
+      note: "it's <i>",
+    };
+    const html = claimsTableHtml([claim]);
+    expect(html).toContain('a &lt;b&gt;bold&lt;/b&gt; claim');
+    expect(html).toContain('1 &amp; 2');
+    expect(html).toContain('&quot;x&quot;');
+    expect(html).toContain('it&#39;s &lt;i&gt;');
+    expect(html).toMatch(/<tr class="fail">.*<td class="status">FAIL<\/td>/);
+  });
+});
