@@ -70,27 +70,38 @@ export function nextSyncInterval(msPerStep: number): number {
 }
 
 /**
- * 'auto' takes the active-feature path when its products are clearly smaller: few distinct
- * features per sample (k ≤ 0.4·B) and a width where the products dominate the step (m ≥ 32).
- * Below that its extra gathers cost more than they save (measured on WASM: bench/train.ts).
+ * 'auto' takes the active-feature path when its products are clearly smaller than the dense
+ * ones: few distinct features against the compact batch (k ≤ 0.5·rows) and a width where the
+ * products dominate the step (m ≥ 16; at m = 16 the two tie). Below that its extra n-wide gathers
+ * and scatters cost more than they save (measured on WASM: bench/train.ts, docs/performance.md).
  */
-export function preferActive(distinctFeatures: number, batch: number, m: number): boolean {
-  return m >= 32 && distinctFeatures <= 0.4 * batch;
+export function preferActive(distinctFeatures: number, rows: number, m: number): boolean {
+  return m >= 16 && distinctFeatures <= 0.5 * rows;
 }
 
-/**
- * Rows of a matrix: gatherND with one index per row, which copies whole rows, where tf.gather
- * on the WASM backend indexes element by element (40× slower for 1,024-wide rows, measured).
- */
-function gatherRows(x: tf.Tensor, indices: tf.Tensor1D): tf.Tensor2D {
-  return tf.gatherND(x, tf.expandDims(indices, 1)) as tf.Tensor2D;
-}
-
+/** The gradient without its constant factor c = lossScale · 2/(B n), and the batch's MSE. */
 interface Gradients {
   /** The unscaled MSE of the batch, before the update. */
   readonly mse: tf.Scalar;
   readonly gW: tf.Tensor;
   readonly gb: tf.Tensor;
+}
+
+/**
+ * Index tensors of one batch, [count, 1] or [count, 2], as gatherND and scatterND take them.
+ * Rows are gathered with gatherND, which copies whole rows, where tf.gather on the WASM backend
+ * indexes element by element (40× slower for 1,024-wide rows, measured).
+ */
+function indexColumn(a: Int32Array): tf.Tensor2D {
+  return tf.tensor2d(a, [a.length, 1], 'int32');
+}
+function indexPairs(a: Int32Array, b: Int32Array): tf.Tensor2D {
+  const pairs = new Int32Array(2 * a.length);
+  for (let i = 0; i < a.length; i++) {
+    pairs[2 * i] = a[i]!;
+    pairs[2 * i + 1] = b[i]!;
+  }
+  return tf.tensor2d(pairs, [a.length, 2], 'int32');
 }
 
 /** W ~ N(0, 1/m), b ~ N(0, 1) (paper-spec §1.2), from the run's init stream. */
@@ -102,7 +113,13 @@ export function initialWeights(n: number, m: number, seed: number): { W: Float32
   return { W, b };
 }
 
-/** The model's parameters and optimizer state as TF.js variables, and one step of training. */
+/**
+ * The model's parameters and optimizer state as TF.js variables, and one step of training.
+ *
+ * Adam's moments are kept for the gradient without its constant factor c (see Gradients), which
+ * saves two n-wide products a step: with g = c·ĝ, m = c·m̂ and v = c²·v̂, so Adam's
+ * m/(√v/bc₂ + ε) is m̂/(√v̂/bc₂ + ε/c) exactly.
+ */
 export class TfToyModel {
   readonly W: tf.Variable;
   readonly b: tf.Variable;
@@ -134,36 +151,40 @@ export class TfToyModel {
   }
 
   /**
-   * How the gradient is computed: 'dense' (products with the B×n batch arrays), 'active'
-   * (products with the k distinct active features of the batch), or 'auto' (preferActive).
-   * Both give the same numbers up to float rounding.
+   * How the gradient is computed: 'dense' (products with the compact batch), 'active' (products
+   * with the k distinct active features of the batch), or 'auto' (preferActive). Both give the
+   * same numbers up to float rounding.
    */
   mode: 'auto' | 'dense' | 'active' = 'auto';
 
   /**
    * One step on a batch given by its active entries (x has ~E nonzeros per row). Returns the
-   * unscaled MSE as a scalar tensor the caller owns. Either way x W is a gather and a
-   * scatter-add instead of a B×n×m product, and so is the encoder term xᵀ(G W); the gradient's
-   * constant factor is applied to the n×m result instead of a B×n array.
+   * unscaled MSE as a scalar tensor the caller owns. Both paths work on the compact batch: the
+   * active samples, then empty ones (SparseBatch.sampleWeights), so at E = 1 the n-wide arrays
+   * have ~0.63·B rows; x W is a gather and a scatter-add instead of a product.
    */
   step(x: SparseBatch, batch: number, h: StepHyper): tf.Scalar {
     this.t++;
     const t = this.t;
-    const active = this.mode === 'active' || (this.mode === 'auto' && preferActive(x.featureCount, batch, this.m));
+    const rows = x.sampleWeights.length;
+    // TF.js's plain-JS CPU backend gathers and scatters slowly: dense wins there at every width.
+    const active =
+      this.mode === 'active' ||
+      (this.mode === 'auto' && tf.getBackend() !== 'cpu' && preferActive(x.featureCount, rows, this.m));
     return tf.tidy(() => {
-      const { mse, gW, gb } = active ? this.activeGradients(x, batch, h) : this.denseGradients(x, batch, h);
+      const { mse, gW, gb } = active ? this.activeGradients(x, batch) : this.denseGradients(x, batch);
+      const c = (h.lossScale * 2) / (batch * this.n);
       const W = this.W as tf.Tensor2D;
-      // Decay first (W only; b's γ is 0), then Adam with bias correction.
+      // Decay first (W only; b's γ is 0): γ ≥ 0 scales W by 1 − ηγ; γ < 0 scales row i by
+      // 1 + ηγ(1 − 1/r_i) = (1 + ηγ) − ηγ/r_i with r_i = ‖W_i‖ + ε.
+      const lg = h.lrW * h.gamma;
       let Wd: tf.Tensor = W;
-      if (h.gamma >= 0) {
-        Wd = tf.mul(W, tf.scalar(1 - h.lrW * h.gamma));
-      } else {
-        const norms = tf.add(tf.sqrt(tf.sum(tf.square(W), 1, true)), tf.scalar(h.eps));
-        Wd = tf.add(
-          W,
-          tf.mul(tf.mul(tf.scalar(h.lrW * h.gamma), tf.sub(tf.scalar(1), tf.div(tf.scalar(1), norms))), W),
-        );
+      if (h.gamma > 0) Wd = tf.mul(W, tf.scalar(1 - lg));
+      else if (h.gamma < 0) {
+        const r = tf.add(tf.sqrt(tf.sum(tf.square(W), 1, true)), tf.scalar(h.eps));
+        Wd = tf.mul(W, tf.add(tf.div(tf.scalar(-lg), r), tf.scalar(1 + lg)));
       }
+      // Then Adam with bias correction: p − η/bc₁ · m/(√v/bc₂ + ε/c) = p − η·bc₂/bc₁ · m/(√v + ε·bc₂/c).
       const bc1 = 1 - h.beta1 ** t;
       const bc2 = Math.sqrt(1 - h.beta2 ** t);
       const adam = (p: tf.Tensor, g: tf.Tensor, m1: tf.Variable, v2: tf.Variable, lr: number) => {
@@ -171,8 +192,8 @@ export class TfToyModel {
         const vNew = tf.add(tf.mul(v2, tf.scalar(h.beta2)), tf.mul(tf.square(g), tf.scalar(1 - h.beta2)));
         m1.assign(mNew);
         v2.assign(vNew);
-        const denom = tf.add(tf.div(tf.sqrt(vNew), tf.scalar(bc2)), tf.scalar(h.eps));
-        return tf.sub(p, tf.mul(tf.div(mNew, denom), tf.scalar(lr / bc1)));
+        const denom = tf.add(tf.sqrt(vNew), tf.scalar((h.eps * bc2) / c));
+        return tf.sub(p, tf.mul(tf.div(mNew, denom), tf.scalar((lr * bc2) / bc1)));
       };
       this.W.assign(adam(Wd, gW, this.mW, this.vW, h.lrW));
       this.b.assign(adam(this.b, gb, this.mb, this.vb, h.lrB));
@@ -181,58 +202,92 @@ export class TfToyModel {
   }
 
   /**
-   * The gradient with the batch arrays feature-major (n×B): the three big products (W hᵀ, Gᵀ h,
-   * Wᵀ Gᵀ) run without transposing a B×n array and the bias gradient is a last-axis sum; only
-   * m-wide arrays are transposed. Cost: three B·n·m products.
+   * The gradient with the compact batch feature-major (n×rows): the three big products (W hᵀ,
+   * Gᵀ h, Wᵀ Gᵀ) run without transposing an n-wide array (transposes are slow on WASM, and so are
+   * matMul's transpose flags) and only m-wide arrays are transposed. Cost: three rows·n·m
+   * products.
    */
-  private denseGradients(x: SparseBatch, batch: number, h: StepHyper): Gradients {
+  private denseGradients(x: SparseBatch, batch: number): Gradients {
     const { n, m } = this;
     const W = this.W as tf.Tensor2D;
-    const rows = tf.tensor1d(x.rows, 'int32');
-    const cols = tf.tensor1d(x.cols, 'int32');
+    const rows = x.sampleWeights.length;
+    const samples = indexColumn(x.samples);
+    const cols = indexColumn(x.cols);
     const values = tf.tensor2d(x.values, [x.values.length, 1]);
-    const xT = tf.scatterND(tf.stack([cols, rows], 1), tf.reshape(values, [-1]), [n, batch]); // n×B
-    // x W: Σ over active (b, i) of x_bi W_i into row b.
-    const hidden = tf.scatterND(tf.expandDims(rows, 1), tf.mul(gatherRows(W, cols), values), [batch, m]) as tf.Tensor2D;
-    const preT = tf.add(tf.matMul(W, tf.transpose(hidden)), tf.reshape(this.b, [n, 1])); // n×B
+    const weights = tf.tensor2d(x.sampleWeights, [rows, 1]);
+    const xT = tf.scatterND(indexPairs(x.cols, x.samples), x.values, [n, rows]); // n×rows
+    // x W: Σ over active (s, i) of x_si W_i into row s.
+    const hidden = tf.scatterND(samples, tf.mul(tf.gatherND(W, cols), values), [rows, m]) as tf.Tensor2D;
+    const preT = tf.add(tf.matMul(W, tf.transpose(hidden)), tf.reshape(this.b, [n, 1])); // n×rows
     const diffT = tf.sub(tf.relu(preT), xT);
-    const mse = tf.mean(tf.square(diffT)) as tf.Scalar;
-    // G = c · (y − x) ⊙ [pre > 0] with c = lossScale · 2/(B n)   (ReLU'(0) = 0, as in PyTorch)
-    const GT = tf.mul(diffT, tf.step(preT)) as tf.Tensor2D; // n×B, without c
-    const c = tf.scalar((h.lossScale * 2) / (batch * n));
-    // ∂/∂W = Gᵀ h (decoder) + xᵀ (G W) (encoder; sparse like x W).
-    const GW = tf.transpose(tf.matMul(tf.transpose(W), GT)); // B×m
-    const encoder = tf.scatterND(tf.expandDims(cols, 1), tf.mul(gatherRows(GW, rows), values), [n, m]);
-    return { mse, gW: tf.mul(tf.add(tf.matMul(GT, hidden), encoder), c), gb: tf.mul(tf.sum(GT, 1), c) };
+    const sse = tf.sum(tf.matMul(tf.square(diffT), weights));
+    // Ĝ = (y − x) ⊙ [pre > 0] (ReLU'(0) = 0, as in PyTorch); G = c·Ĝ.
+    const GT = tf.mul(diffT, tf.step(preT)) as tf.Tensor2D; // n×rows
+    // ∂/∂W = Gᵀ h (decoder) + xᵀ (G W) (encoder; sparse like x W). Empty rows have h = 0, x = 0.
+    const GW = tf.transpose(tf.matMul(tf.transpose(W), GT)); // rows×m
+    const encoder = tf.scatterND(cols, tf.mul(tf.gatherND(GW, samples), values), [n, m]);
+    return {
+      mse: tf.mul(sse, tf.scalar(1 / (batch * n))) as tf.Scalar,
+      gW: tf.add(tf.matMul(GT, hidden), encoder),
+      gb: tf.reshape(tf.matMul(GT, weights), [n]),
+    };
   }
 
   /**
    * The gradient through the k distinct active features A of the batch (k ≈ 150–300 for
-   * Zipf-like data at B = 512): with R = W_A Wᵀ (k×n), pre_b = Σ_i x_bi R_i + b; with
-   * M = x_Aᵀ G (k×n), ∂/∂W = Mᵀ W_A (decoder) + scatter_A(M W) (encoder). Cost: three k·n·m
-   * products instead of three B·n·m, plus gathers of nnz(x)·n.
+   * Zipf-like data at B = 512): with R = W_A Wᵀ (k×n), pre_s = Σ_i x_si R_i + b; with
+   * M = x_Aᵀ Ĝ (k×n), ∂/∂W ∝ Mᵀ W_A (decoder) + scatter_A(M W) (encoder). Cost: three k·n·m
+   * products instead of three rows·n·m, plus gathers and scatters of nnz(x)·n.
+   *
+   * The bias gradient Σ_s w_s Ĝ_s rides in the same scatter as M, into a spare row of M (the
+   * sampler pads k to leave one): a product with Ĝ as its right operand costs more (the WASM
+   * matMul repacks its right operand every call) and a sum over the first axis much more (the
+   * WASM backend transposes first). The feature mask keeps that row (and the padding rows) out
+   * of both W terms.
    */
-  private activeGradients(x: SparseBatch, batch: number, h: StepHyper): Gradients {
+  private activeGradients(x: SparseBatch, batch: number): Gradients {
     const { n, m } = this;
     const W = this.W as tf.Tensor2D;
     const k = x.features.length;
-    const rows = tf.tensor1d(x.rows, 'int32');
-    const cols = tf.tensor1d(x.cols, 'int32');
-    const local = tf.tensor1d(x.local, 'int32');
-    const values = tf.tensor2d(x.values, [x.values.length, 1]);
-    const features = tf.tensor1d(x.features, 'int32');
-    const WA = gatherRows(W, features) as tf.Tensor2D; // k×m
+    const rows = x.sampleWeights.length;
+    const nnz = x.values.length;
+    const spare = k - 1;
+    // Entries, then one per compact row for the bias gradient: Ĝ rows to gather, their factors,
+    // and the rows of M they add into.
+    const from = new Int32Array(nnz + rows);
+    const into = new Int32Array(nnz + rows);
+    const factor = new Float32Array(nnz + rows);
+    from.set(x.samples);
+    into.set(x.local);
+    factor.set(x.values);
+    for (let s = 0; s < rows; s++) {
+      from[nnz + s] = s;
+      into[nnz + s] = spare;
+      factor[nnz + s] = x.sampleWeights[s]!;
+    }
+    const mask = new Float32Array(k);
+    mask.fill(1, 0, x.featureCount);
+    const featureMask = tf.tensor2d(mask, [k, 1]);
+    const features = indexColumn(x.features);
+    const WA = tf.mul(tf.gatherND(W, features), featureMask) as tf.Tensor2D; // k×m, padding rows 0
     const R = tf.matMul(WA, tf.transpose(W)); // k×n
-    const xs = tf.scatterND(tf.stack([rows, cols], 1), tf.reshape(values, [-1]), [batch, n]); // B×n
-    const pre = tf.add(tf.scatterND(tf.expandDims(rows, 1), tf.mul(gatherRows(R, local), values), [batch, n]), this.b); // B×n
-    const diff = tf.sub(tf.relu(pre), xs);
-    const mse = tf.mean(tf.square(diff)) as tf.Scalar;
-    const G = tf.mul(diff, tf.step(pre)) as tf.Tensor2D; // B×n, without c
-    const c = tf.scalar((h.lossScale * 2) / (batch * n));
-    const M = tf.scatterND(tf.expandDims(local, 1), tf.mul(gatherRows(G, rows), values), [k, n]) as tf.Tensor2D; // k×n
-    const decoder = tf.transpose(tf.matMul(tf.transpose(WA), M)); // (W_Aᵀ M)ᵀ = Mᵀ W_A, n×m
-    const encoder = tf.scatterND(tf.expandDims(features, 1), tf.matMul(M, W), [n, m]);
-    return { mse, gW: tf.mul(tf.add(decoder, encoder), c), gb: tf.mul(tf.sum(G, 0), c) };
+    const values = tf.tensor2d(x.values, [nnz, 1]);
+    const samples = indexColumn(x.samples);
+    const pre = tf.add(tf.scatterND(samples, tf.mul(tf.gatherND(R, indexColumn(x.local)), values), [rows, n]), this.b);
+    const diff = tf.sub(tf.relu(pre), tf.scatterND(indexPairs(x.samples, x.cols), x.values, [rows, n]));
+    const sse = tf.sum(tf.mul(tf.sum(tf.square(diff), 1), x.sampleWeights));
+    const G = tf.mul(diff, tf.step(pre)); // rows×n, Ĝ
+    const gathered = tf.mul(tf.gatherND(G, indexColumn(from)), tf.tensor2d(factor, [nnz + rows, 1]));
+    const M = tf.scatterND(indexColumn(into), gathered, [k, n]) as tf.Tensor2D; // k×n
+    // Mᵀ W_A with the small W_A as the right operand: the WASM matMul repacks its right operand
+    // every call, and that costs more than transposing M (measured).
+    const decoder = tf.matMul(tf.transpose(M), WA); // n×m
+    const encoder = tf.scatterND(features, tf.mul(tf.matMul(M, W), featureMask), [n, m]);
+    return {
+      mse: tf.mul(sse, tf.scalar(1 / (batch * n))) as tf.Scalar,
+      gW: tf.add(decoder, encoder),
+      gb: tf.reshape(tf.gatherND(M, tf.tensor2d([spare], [1, 1], 'int32')), [n]),
+    };
   }
 
   async read(): Promise<{ W: Float32Array; b: Float32Array }> {

@@ -7,7 +7,9 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { nextSyncInterval, trainRun, SYNC_EVERY, type TrainSettings } from '../../../src/core/toy/trainer';
 import { featureFrequencies } from '../../../src/core/toy/distributions';
-import { STEP_CHECK_SETTINGS, checkStepsAgainstReference } from '../../fixtures/stepCheck';
+import { BatchSampler, SAMPLE_PAD } from '../../../src/core/toy/sampler';
+import { Rng, STREAM } from '../../../src/core/toy/rng';
+import { STEP_CHECK_BATCHES, STEP_CHECK_SETTINGS, checkStepsAgainstReference } from '../../fixtures/stepCheck';
 
 setWasmPaths(`${path.resolve(__dirname, '../../../node_modules/@tensorflow/tfjs-backend-wasm/dist')}/`);
 tf.env().set('PROD', true);
@@ -36,18 +38,49 @@ describe('sync points', () => {
     for (let i = 1; i < reports.length; i++) expect(reports[i]! - reports[i - 1]!).toBeLessThanOrEqual(SYNC_EVERY);
   });
 });
+describe('the compact batch', () => {
+  it.each([
+    [512, 1],
+    [64, 0.3],
+    [16, 20],
+  ])('stands for every sample once (B = %s, E = %s)', (batch, density) => {
+    const p = featureFrequencies({ distribution: 'power', n: 200, exponent: 1.2, scale: 1, density }).p;
+    const sampler = new BatchSampler(p, batch);
+    const rng = new Rng(1, STREAM.data);
+    for (let step = 0; step < 20; step++) {
+      sampler.next(rng);
+      const x = sampler.sparse();
+      const rows = x.sampleWeights.length;
+      expect(x.sampleWeights.reduce((a, w) => a + w, 0)).toBe(batch);
+      expect(rows).toBeLessThanOrEqual(batch);
+      expect(rows === batch || rows % SAMPLE_PAD === 0).toBe(true);
+      // Every active sample has a row of weight 1; an empty one stands for the rest.
+      expect(new Set(x.samples.subarray(0, x.count)).size).toBe(x.sampleCount);
+      expect(x.sampleWeights.subarray(0, x.sampleCount).every((w) => w === 1)).toBe(true);
+      if (x.sampleCount < batch) expect(rows).toBeGreaterThan(x.sampleCount);
+      // A spare feature slot for the bias gradient.
+      expect(x.features.length).toBeGreaterThan(x.featureCount);
+    }
+  });
+});
+
 describe.each(['cpu', 'wasm'])('the TF.js step on the %s backend', (backend) => {
   it.each([
-    [-1, 'dense'],
-    [0.3, 'dense'],
-    [-1, 'active'],
-    [0.3, 'active'],
-  ] as const)('matches the float64 reference for 8 steps (γ = %s, %s path)', async (gamma, mode) => {
-    expect(await tf.setBackend(backend)).toBe(true);
-    const check = await checkStepsAgainstReference(gamma, mode);
-    check.mseError.forEach((e, step) => expect(e, `MSE at step ${step}`).toBeLessThan(5e-6));
-    check.paramError.forEach((e, step) => expect(e, `W, b after step ${step}`).toBeLessThan(2e-4));
-  });
+    [-1, 'dense', 'sparse'],
+    [0.3, 'dense', 'sparse'],
+    [-1, 'active', 'sparse'],
+    [0.3, 'active', 'sparse'],
+    [-1, 'dense', 'full'],
+    [-1, 'active', 'full'],
+  ] as const)(
+    'matches the float64 reference for 8 steps (γ = %s, %s path, %s batches)',
+    async (gamma, mode, batches) => {
+      expect(await tf.setBackend(backend)).toBe(true);
+      const check = await checkStepsAgainstReference(gamma, mode, 8, STEP_CHECK_BATCHES[batches]);
+      check.mseError.forEach((e, step) => expect(e, `MSE at step ${step}`).toBeLessThan(5e-6));
+      check.paramError.forEach((e, step) => expect(e, `W, b after step ${step}`).toBeLessThan(2e-4));
+    },
+  );
 
   it('trains deterministically, lowers the loss, and leaks no tensors', async () => {
     expect(await tf.setBackend(backend)).toBe(true);
