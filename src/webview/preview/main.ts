@@ -43,6 +43,20 @@ let latest: ConfigMessage | null = null;
 let shown: { message: ConfigMessage; config: ExperimentConfig; theory: PreviewTheory } | null = null;
 let charts: Chart[] = [];
 let predictionChart: Chart | null = null;
+/**
+ * The drawn charts, for redrawing in place: when an edit changes only the data (the usual case:
+ * a number in the config), the views get the new datasets instead of being rebuilt, which is the
+ * difference between ~20 ms and ~250 ms per keystroke-burst.
+ */
+interface Drawn {
+  readonly grid: HTMLElement;
+  readonly ids: readonly string[];
+  readonly skeletons: readonly string[];
+  /** What each figure's export bar saves; updated with the data. */
+  readonly holders: { spec: Record<string, unknown>; rows: ChartData['rows'] }[];
+}
+let drawn: Drawn | null = null;
+let themeChanged = false;
 let measured: MeasuredPoint[] = [];
 let quick: { version: number; state: QuickCheckState; message: string; jobId?: string } | null = null;
 let quickTimer: ReturnType<typeof setTimeout> | undefined;
@@ -202,7 +216,12 @@ function gridTable(theory: PreviewTheory, config: ExperimentConfig): HTMLElement
   );
 }
 
-async function figure(id: string, data: ChartData, into: HTMLElement, drawn: string[]): Promise<Chart | null> {
+async function figure(
+  id: string,
+  data: { spec: Record<string, unknown>; rows: ChartData['rows'] },
+  into: HTMLElement,
+  drawn: string[],
+): Promise<Chart | null> {
   const chart = await chartFigure(
     id,
     data,
@@ -219,15 +238,61 @@ async function figure(id: string, data: ChartData, into: HTMLElement, drawn: str
 
 let renderToken = 0;
 
+/** A spec without its data: equal skeletons mean the same chart with other numbers. */
+const skeleton = (spec: Record<string, unknown>): string =>
+  JSON.stringify(spec, (key, value: unknown) => (key === 'values' ? undefined : value));
+
+/** The named inline datasets of a spec (top level and layers), by name. */
+function namedDatasets(spec: Record<string, unknown>): Map<string, unknown[]> {
+  const out = new Map<string, unknown[]>();
+  const visit = (node: unknown) => {
+    if (typeof node !== 'object' || node === null) return;
+    const data = (node as { data?: { name?: unknown; values?: unknown } }).data;
+    if (data && typeof data.name === 'string' && Array.isArray(data.values)) out.set(data.name, data.values);
+    const layer = (node as { layer?: unknown }).layer;
+    if (Array.isArray(layer)) layer.forEach(visit);
+  };
+  visit(spec);
+  return out;
+}
+
+function chartSpecs(theory: PreviewTheory): { id: string; data: ChartData }[] {
+  return [
+    { id: 'chart-prediction', data: predictionSpec(theory, measured) },
+    { id: 'chart-frequencies', data: frequencySpec(theory) },
+    { id: 'chart-welch', data: welchSpec(theory) },
+  ];
+}
+
+/** Puts new data into the drawn views; false when a chart's shape changed and it must be redrawn. */
+async function updateInPlace(specs: { id: string; data: ChartData }[]): Promise<boolean> {
+  if (drawn === null || themeChanged || charts.length !== specs.length) return false;
+  const sk = specs.map((s) => skeleton(s.data.spec));
+  if (sk.some((x, i) => x !== drawn!.skeletons[i] || specs[i]!.id !== drawn!.ids[i])) return false;
+  await Promise.all(
+    specs.map(async (s, i) => {
+      const view = charts[i]!.result.view;
+      for (const [name, values] of namedDatasets(s.data.spec)) {
+        view.data(
+          name,
+          values.map((v) => ({ ...(v as object) })),
+        );
+      }
+      drawn!.holders[i]!.spec = s.data.spec;
+      drawn!.holders[i]!.rows = s.data.rows;
+      await view.runAsync();
+    }),
+  );
+  return true;
+}
+
 async function render(): Promise<void> {
   const token = ++renderToken;
   const t0 = performance.now();
-  charts.forEach((c) => c.dispose());
-  charts = [];
-  predictionChart = null;
   if (!latest) return;
   const banner = problemsBanner(latest);
   if (!shown) {
+    disposeCharts();
     app.replaceChildren(
       h('h1', { text: init.title }),
       banner ?? h('p', { class: 'muted', text: 'Reading the config…' }),
@@ -243,6 +308,11 @@ async function render(): Promise<void> {
     class: `preview-body${stale ? ' stale' : ''}`,
     attrs: { 'data-version': String(message.version) },
   });
+  const specs = chartSpecs(theory);
+  const reuse = await updateInPlace(specs);
+  if (token !== renderToken) return;
+  const grid = reuse ? drawn!.grid : h('div', { class: 'experiment-grid' });
+  if (!reuse) disposeCharts();
   app.replaceChildren(
     h(
       'header',
@@ -264,16 +334,29 @@ async function render(): Promise<void> {
     body,
   );
   app.removeAttribute('aria-busy');
-  const grid = h('div', { class: 'experiment-grid' });
   body.append(grid, gridTable(theory, config));
-  const drawn: string[] = [];
-  predictionChart = await figure('chart-prediction', predictionSpec(theory, measured), grid, drawn);
-  if (token !== renderToken) return;
-  await figure('chart-frequencies', frequencySpec(theory), grid, drawn);
-  await figure('chart-welch', welchSpec(theory), grid, drawn);
-  if (token === renderToken) {
-    post({ type: 'rendered', version: message.version, charts: drawn, ms: performance.now() - t0 });
+  if (reuse) {
+    post({ type: 'rendered', version: message.version, charts: [...drawn!.ids], ms: performance.now() - t0 });
+    return;
   }
+  const ids: string[] = [];
+  const holders = specs.map((s) => ({ spec: s.data.spec, rows: s.data.rows }));
+  for (const [i, s] of specs.entries()) {
+    const chart = await figure(s.id, holders[i]!, grid, ids);
+    if (i === 0) predictionChart = chart;
+    if (token !== renderToken) return;
+  }
+  themeChanged = false;
+  drawn =
+    ids.length === specs.length ? { grid, ids, skeletons: specs.map((s) => skeleton(s.data.spec)), holders } : null;
+  post({ type: 'rendered', version: message.version, charts: ids, ms: performance.now() - t0 });
+}
+
+function disposeCharts(): void {
+  charts.forEach((c) => c.dispose());
+  charts = [];
+  predictionChart = null;
+  drawn = null;
 }
 
 const handlers: Handlers<ToPreview> = {
@@ -318,7 +401,11 @@ window.addEventListener('message', (e: MessageEvent) => {
 document.addEventListener('securitypolicyviolation', (e) =>
   post({ type: 'cspViolation', directive: e.violatedDirective, blockedURI: e.blockedURI }),
 );
-onThemeChange(() => void render());
+onThemeChange(() => {
+  // Colours are baked in when a view is built: a theme change redraws from scratch.
+  themeChanged = true;
+  void render();
+});
 window.addEventListener('unload', () => client.dispose());
 
 post({ type: 'ready', protocolVersion: PREVIEW_PROTOCOL_VERSION });
