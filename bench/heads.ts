@@ -27,11 +27,16 @@ export const QWEN: HeadSpec = {
   dtype: 'BF16',
 };
 
-/** Writes the head if it is not there yet, streaming rows so memory stays small. */
+/** Writes the head into bench/.cache if it is not there yet. */
 export function ensureHead(spec: HeadSpec): string {
   mkdirSync(CACHE, { recursive: true });
   const file = path.join(CACHE, spec.file);
-  if (existsSync(file)) return file;
+  if (!existsSync(file)) writeHead(spec, file);
+  return file;
+}
+
+/** Writes the head to `file` (through a temporary file), streaming rows so memory stays small. */
+export function writeHead(spec: HeadSpec, file: string): void {
   const bytes = spec.n * spec.m * 2;
   const header = JSON.stringify({
     [spec.name]: { dtype: spec.dtype, shape: [spec.n, spec.m], data_offsets: [0, bytes] },
@@ -56,7 +61,6 @@ export function ensureHead(spec: HeadSpec): string {
   }
   closeSync(fd);
   renameSync(`${file}.tmp`, file);
-  return file;
 }
 
 function gaussian(random: () => number): number {

@@ -10,7 +10,7 @@ import { typeSet } from './channel';
 import type { WireError } from '../core/errors';
 import type { BackendName, BackendPreference, BackendReport } from '../core/compute/backend';
 import type { MatrixLayout } from '../core/analysis/rowBlocks';
-import type { SuperpositionAnalysis } from '../core/analysis/superposition';
+import type { PartialNorms, SuperpositionAnalysis } from '../core/analysis/superposition';
 import type { RunSpec } from '../core/config/sweep';
 import type { RunResult } from '../core/toy/results';
 
@@ -93,6 +93,8 @@ export type FromWorker =
   | { readonly type: 'started'; readonly jobId: string; readonly backend: BackendName; readonly kernel: string }
   | { readonly type: 'progress'; readonly jobId: string; readonly fraction: number; readonly label: string }
   | { readonly type: 'blockDone'; readonly jobId: string; readonly index: number }
+  /** Row norms of the rows analysed so far: after the first block, then at most every 500 ms. */
+  | { readonly type: 'partial'; readonly jobId: string; readonly norms: PartialNorms; readonly total: number }
   /** Every few dozen steps of a `train` job: the latest unscaled per-step MSE. */
   | { readonly type: 'trainProgress'; readonly jobId: string; readonly step: number; readonly mse: number }
   | { readonly type: 'done'; readonly jobId: string; readonly result: WorkerResult }
@@ -103,6 +105,7 @@ export const FROM_WORKER_TYPES = typeSet<FromWorker>({
   started: true,
   progress: true,
   blockDone: true,
+  partial: true,
   trainProgress: true,
   done: true,
   failed: true,

@@ -9,6 +9,7 @@
 
 import type { WireError } from '../core/errors';
 import type { BackendName, BackendPreference } from '../core/compute/backend';
+import type { PartialNorms } from '../core/analysis/superposition';
 import { isMessageOf } from '../shared/channel';
 import {
   FROM_WORKER_TYPES,
@@ -25,6 +26,7 @@ export interface JobCallbacks {
   onStarted?(backend: BackendName, kernel: string): void;
   onProgress?(fraction: number, label: string): void;
   onBlockDone?(index: number): void;
+  onPartial?(norms: PartialNorms, total: number): void;
   onTrainProgress?(step: number, mse: number): void;
 }
 
@@ -110,6 +112,9 @@ export class WorkerClient {
         break;
       case 'blockDone':
         job.callbacks.onBlockDone?.(m.index);
+        break;
+      case 'partial':
+        job.callbacks.onPartial?.(m.norms, m.total);
         break;
       case 'trainProgress':
         job.callbacks.onTrainProgress?.(m.step, m.mse);

@@ -1,7 +1,7 @@
 // The streaming analysis job inside the worker: blocks of raw tensor bytes arrive in order,
 // are decoded here (never on the page), folded into the accumulator, and acknowledged.
 
-import { SuperpositionAccumulator } from '../core/analysis/superposition';
+import { SuperpositionAccumulator, type PartialNorms } from '../core/analysis/superposition';
 import { decodeRowBlock, type MatrixLayout } from '../core/analysis/rowBlocks';
 import type { MatrixKernel } from '../core/analysis/kernel';
 import { CoreError, messages } from '../core/errors';
@@ -9,10 +9,14 @@ import type { AnalysisSettings } from '../shared/workerProtocol';
 
 export interface AnalyzeJobEvents {
   blockDone(index: number): void;
+  /** Row norms so far, for a first plot: after the first block, then at most every PARTIAL_MS. */
+  partial(norms: PartialNorms): void;
   progress(fraction: number, label: string): void;
   /** The first failure while folding in a block (the job is over; later blocks are ignored). */
   failed(error: unknown): void;
 }
+
+const PARTIAL_MS = 500;
 
 export class AnalyzeJob {
   private readonly accumulator: SuperpositionAccumulator;
@@ -21,6 +25,7 @@ export class AnalyzeJob {
   private cancelled = false;
   private failure: unknown = undefined;
   private nextIndex = 0;
+  private lastPartial = -Infinity;
 
   constructor(
     private readonly layout: MatrixLayout,
@@ -52,6 +57,11 @@ export class AnalyzeJob {
         await this.accumulator.addRows(decodeRowBlock(new Uint8Array(bytes), this.layout, rows), rows);
         this.events.blockDone(index);
         const seen = this.accumulator.rowsSeen;
+        // Not after the last block: the full report follows at once.
+        if (seen < this.layout.n && performance.now() - this.lastPartial >= PARTIAL_MS) {
+          this.lastPartial = performance.now();
+          this.events.partial(this.accumulator.partialNorms());
+        }
         this.events.progress(
           (0.8 * seen) / this.layout.n,
           `rows ${seen.toLocaleString('en-US')} of ${this.layout.n.toLocaleString('en-US')}`,

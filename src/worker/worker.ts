@@ -97,6 +97,7 @@ async function run(m: Extract<ToWorker, { type: 'run' }>): Promise<void> {
   stream.backend = backend;
   stream.job = new AnalyzeJob(layout, settings, kernel, {
     blockDone: (index) => post({ type: 'blockDone', jobId: m.jobId, index }),
+    partial: (norms) => post({ type: 'partial', jobId: m.jobId, norms, total: layout.n }),
     progress: (fraction, label) => post({ type: 'progress', jobId: m.jobId, fraction, label }),
     failed: (error) => fail(m.jobId, error),
   });

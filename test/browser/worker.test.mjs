@@ -65,6 +65,10 @@ test('a streamed analysis gives the same answer on every backend', { timeout: 24
     );
     assert.equal(r.started.backend, backend);
     assert.equal(r.blocksDone, Math.ceil(N / 97));
+    // A first plot's worth of row norms comes after the first block, before the report.
+    assert.ok(r.partials.length >= 1, 'partial row norms arrived');
+    assert.deepEqual(r.partials[0], { rows: 97, total: N, half: r.partials[0].half, bins: 60 });
+    assert.ok(r.partials.every((p) => p.rows < N));
     assert.equal(r.analysis.n, N);
     results[backend] = r.analysis;
   }

@@ -25,6 +25,7 @@ Object.assign(window, {
   async analyze(backend: BackendPreference, seed: number, n: number, m: number, blockRows: number) {
     let started: { backend: string; kernel: string } | undefined;
     let blocksDone = 0;
+    const partials: { rows: number; total: number; half: number; bins: number }[] = [];
     const { jobId, result } = await client.run(
       {
         kind: 'analyze',
@@ -32,7 +33,12 @@ Object.assign(window, {
         settings: { pairBudget: 2e9, sampleRows: 2048, seed: 0, heatmapMaxRows: 100 },
       },
       backend,
-      { onStarted: (b, kernel) => (started = { backend: b, kernel }), onBlockDone: () => blocksDone++ },
+      {
+        onStarted: (b, kernel) => (started = { backend: b, kernel }),
+        onBlockDone: () => blocksDone++,
+        onPartial: (norms, total) =>
+          partials.push({ rows: norms.rows, total, half: norms.half, bins: norms.histogram.counts.length }),
+      },
     );
     let s = seed >>> 0;
     const all = Float32Array.from({ length: n * m }, () => {
@@ -49,6 +55,7 @@ Object.assign(window, {
     return {
       started,
       blocksDone,
+      partials,
       analysis: done.analysis,
       gramLength: done.gram === null ? 0 : done.gram.byteLength / 4,
     };

@@ -11,6 +11,7 @@
 //   experiments/stop.experiment.yaml    three short runs, for stop and resume
 //   experiments/broken.experiment.yaml  a config with a typo and a wrong type
 //   preview.experiment.yaml    edited by the UI test while its preview is open
+//   gpt2-size-head.safetensors the GPT-2-size head of bench/heads.ts, for the panel's latency
 // Usage: tsx test/e2e/makeWorkspace.ts <folder>
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -19,6 +20,7 @@ import { float32ToF16Bytes } from '../../src/core/safetensors/encode';
 import { mulberry32 } from '../../src/core/random';
 import { smallModelFile } from '../fixtures/safetensors';
 import { writeShardedModel, writeSparseGiant } from '../fixtures/files';
+import { GPT2, writeHead } from '../../bench/heads';
 
 export const MANY_TENSORS = 20_000;
 
@@ -63,6 +65,8 @@ export function makeWorkspace(dir: string): void {
   writeFileSync(path.join(dir, 'experiments', 'stop.experiment.yaml'), STOP_CONFIG);
   writeFileSync(path.join(dir, 'experiments', 'broken.experiment.yaml'), BROKEN_CONFIG);
   writeFileSync(path.join(dir, 'preview.experiment.yaml'), PREVIEW_CONFIG);
+  // The analysis benchmark's GPT-2-size head (50257 × 768 F16, 77 MB): the panel's latency at that size.
+  writeHead(GPT2, path.join(dir, 'gpt2-size-head.safetensors'));
 }
 
 /** Edited by the UI test: line 5 is the exponent. */

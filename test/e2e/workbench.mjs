@@ -115,13 +115,14 @@ export async function contextMenuCommand(page, rowName, itemText) {
     await explorerRow(page, rowName).click({ button: 'right' });
     try {
       await item.waitFor({ timeout: 5000 });
+      // The menu can also close between appearing and the hover: that is a retry too.
+      await item.hover({ timeout: 5000 });
       break;
     } catch (e) {
       if (attempt === 3) throw e;
       await page.keyboard.press('Escape');
     }
   }
-  await item.hover();
   await page.waitForTimeout(300);
   for (let i = 0; i < 3 && (await item.isVisible()); i++) {
     await item.click().catch(() => {});
@@ -172,6 +173,16 @@ export async function runCommand(page, title) {
       return;
     } catch {
       await page.waitForTimeout(300);
+      // F1 does nothing while a menu or a webview holds the keyboard: every few tries, close
+      // what may be open and click the title bar to give the workbench its focus back.
+      if (i % 5 === 4) {
+        await page.keyboard.press('Escape');
+        await page.keyboard.press('Escape');
+        await page
+          .locator('.part.titlebar')
+          .click({ position: { x: 200, y: 10 }, timeout: 2000 })
+          .catch(() => {});
+      }
     }
   }
   throw new Error(`command not found in the palette: ${title}`);

@@ -81,6 +81,34 @@ suite('Superposition analysis in a real extension host', () => {
     assert.strictEqual(Object.values((await settled('cache-test')).results)[0]!.cached, false);
   });
 
+  test('a GPT-2-size head (50257 × 768 F16): the time from the command to the first plot, and the CLI’s exact answer', async function () {
+    this.timeout(180_000);
+    // Written by the e2e workspace (bench/heads.ts: the same seeded bytes as `npm run bench:analyze`).
+    const uri = workspaceFile('gpt2-size-head.safetensors');
+    const t0 = Date.now();
+    await vscode.commands.executeCommand('superpositionLab.analyze', uri);
+    let first = 0;
+    for (const deadline = Date.now() + 170_000; Date.now() < deadline; await sleep(50)) {
+      const p = (await panels()).find((x) => x.subjects.some((s) => s.includes('gpt2-size-head')));
+      if (p && p.charts.length > 0) {
+        first = Date.now() - t0;
+        break;
+      }
+    }
+    const firstCharts = (await panels()).find((x) => x.subjects.some((s) => s.includes('gpt2-size-head')))?.charts;
+    const d = await settled('gpt2-size-head', 1, 170_000);
+    const all = Date.now() - t0;
+    const result = Object.values(d.results)[0]!;
+    console.log(
+      `[panel] GPT-2-size head: command → first plot (${firstCharts?.join(', ')}) ${first} ms, → full report ${all} ms (${result.backend}, ${result.kernel}, ${result.overlapMethod} overlap)`,
+    );
+    assert.ok(first > 0, 'a plot appeared');
+    // The exact mean squared overlap `analyze` prints for these bytes (README, Benchmarks).
+    assert.ok(Math.abs(result.meanSqOverlap! / 0.0013021 - 1) < 1e-4, `meanSqOverlap ${result.meanSqOverlap}`);
+    // Mean squared overlap exact; |overlap| statistics from a sample (n²·m is over the pair budget).
+    assert.strictEqual(result.overlapMethod, 'sampled');
+  });
+
   test('refuses what is not a matrix with a message, and opens no panel', async () => {
     const before = (await panels()).length;
     const panel = await vscode.commands.executeCommand('superpositionLab.analyze', workspaceFile('model.safetensors'), {

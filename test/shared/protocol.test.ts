@@ -69,6 +69,12 @@ async function samples() {
     started: { type: 'started', jobId: 'j1', backend: 'webgl', kernel: 'tfjs-webgl' },
     progress: { type: 'progress', jobId: 'j1', fraction: 0.25, label: 'rows 4 of 16' },
     blockDone: { type: 'blockDone', jobId: 'j1', index: 0 },
+    partial: {
+      type: 'partial',
+      jobId: 'j1',
+      total: 16,
+      norms: { rows: 4, histogram: { max: 1.25, counts: [0, 4] }, half: 1, one: 0 },
+    },
     done: {
       type: 'done',
       jobId: 'j1',

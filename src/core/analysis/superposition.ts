@@ -138,6 +138,15 @@ class GramSet {
   }
 }
 
+/** Row norms of the first rows of a matrix (SuperpositionAccumulator.partialNorms). */
+export interface PartialNorms {
+  readonly rows: number;
+  readonly histogram: { readonly max: number; readonly counts: readonly number[] };
+  /** φ½ and φ₁ among the finite rows seen. */
+  readonly half: number;
+  readonly one: number;
+}
+
 export class SuperpositionAccumulator {
   private readonly norms: Float64Array;
   private readonly finite: Uint8Array;
@@ -183,6 +192,38 @@ export class SuperpositionAccumulator {
 
   get rowsSeen(): number {
     return this.seen;
+  }
+
+  /**
+   * The row norms of the rows seen so far: a histogram on the same bins as the final one (up to
+   * max(1.25, the largest norm so far)) and φ½, φ₁ among them. O(rows seen); for a first plot
+   * while the rest of a large matrix streams in.
+   */
+  partialNorms(): PartialNorms {
+    let finiteRows = 0;
+    let max = 0;
+    let half = 0;
+    let one = 0;
+    for (let i = 0; i < this.seen; i++) {
+      if (!this.finite[i]) continue;
+      const v = this.norms[i]!;
+      finiteRows++;
+      if (v > max) max = v;
+      if (v > 0.5) half++;
+      if (v > 1) one++;
+    }
+    const bins = this.options.normBins ?? 60;
+    const histMax = Math.max(1.25, max);
+    const counts = new Array<number>(bins).fill(0);
+    for (let i = 0; i < this.seen; i++) {
+      if (this.finite[i]) counts[Math.min(bins - 1, Math.floor((this.norms[i]! / histMax) * bins))]!++;
+    }
+    return {
+      rows: this.seen,
+      histogram: { max: histMax, counts },
+      half: finiteRows > 0 ? half / finiteRows : 0,
+      one: finiteRows > 0 ? one / finiteRows : 0,
+    };
   }
 
   private checkCancelled(): void {

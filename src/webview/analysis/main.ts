@@ -5,7 +5,14 @@
 import type { AnalysisReport } from '../../core/analysis/report';
 import { analysisReport } from '../../core/analysis/report';
 import type { WireError } from '../../core/errors';
-import { compareSpec, rowNormSpec, sqOverlapSpec, type ChartData } from '../../core/charts/analysisSpecs';
+import {
+  compareSpec,
+  rowNormHistogramSpec,
+  rowNormSpec,
+  sqOverlapSpec,
+  type ChartData,
+} from '../../core/charts/analysisSpecs';
+import type { PartialNorms } from '../../core/analysis/superposition';
 import { linearFit } from '../../core/stats/regression';
 import { formatInteger, formatValue } from '../../core/format';
 import { dispatch, isMessageOf, type Handlers } from '../../shared/channel';
@@ -39,6 +46,8 @@ interface SubjectState {
   cached?: boolean;
   gram?: Float32Array;
   error?: WireError;
+  /** Row norms of the rows analysed so far, while a job runs (a first plot before the report). */
+  partial?: { norms: PartialNorms; total: number };
 }
 
 /** A host job as the page sees it: the worker job behind it, and blocks that came before it existed. */
@@ -78,6 +87,7 @@ async function startJob(m: Extract<ToAnalysis, { type: 'jobStart' }>): Promise<v
     label: 'starting the compute worker',
     startedAt: performance.now(),
     error: undefined,
+    partial: undefined,
   });
   render();
   try {
@@ -91,6 +101,12 @@ async function startJob(m: Extract<ToAnalysis, { type: 'jobStart' }>): Promise<v
           renderStatus();
         },
         onBlockDone: (index) => post({ type: 'blockDone', jobId: m.jobId, index }),
+        onPartial: (norms, total) => {
+          const first = state.partial === undefined;
+          state.partial = { norms, total };
+          // The first one lays the page out with the plot; later ones only redraw the plot.
+          void (first ? render() : drawPartial(state));
+        },
         onProgress: (fraction, label) => {
           state.fraction = fraction;
           state.label = label;
@@ -121,6 +137,7 @@ async function startJob(m: Extract<ToAnalysis, { type: 'jobStart' }>): Promise<v
     );
     Object.assign(state, {
       status: 'done',
+      partial: undefined,
       report,
       cached: false,
       gram: done.gram === null ? undefined : new Float32Array(done.gram),
@@ -129,7 +146,7 @@ async function startJob(m: Extract<ToAnalysis, { type: 'jobStart' }>): Promise<v
   } catch (e) {
     const error: WireError =
       e instanceof JobError ? e.wire : { code: 'internal', message: e instanceof Error ? e.message : String(e) };
-    Object.assign(state, { status: 'failed', error });
+    Object.assign(state, { status: 'failed', error, partial: undefined });
     post({ type: 'jobFailed', jobId: m.jobId, error });
   } finally {
     jobs.delete(m.jobId);
@@ -354,6 +371,32 @@ async function figure(id: string, data: ChartData, baseName: string, into: HTMLE
   if (chart) charts.push(chart);
 }
 
+let partialChart: Chart | null = null;
+
+function partialSpec(state: SubjectState): ChartData | null {
+  const p = state.partial;
+  if (!p) return null;
+  return rowNormHistogramSpec(
+    p.norms.histogram,
+    { half: p.norms.half, one: p.norms.one },
+    {
+      text: 'Row norms so far',
+      subtitle: `${formatInteger(p.norms.rows)} of ${formatInteger(p.total)} rows; the full analysis follows`,
+    },
+  );
+}
+
+/** Redraws only the partial plot (the rest of the page, and focus on Cancel, stay as they are). */
+async function drawPartial(state: SubjectState): Promise<void> {
+  const holder = document.getElementById('partial-plot');
+  const data = partialSpec(state);
+  if (!holder || !data || state.status !== 'running') return;
+  partialChart?.dispose();
+  partialChart = null;
+  holder.replaceChildren();
+  partialChart = await chartFigure('chart-row-norms-partial', data, 'row-norms-partial', holder, post);
+}
+
 async function renderSingle(state: SubjectState): Promise<string[]> {
   const s = state.subject;
   const layoutText = `${s.layout.dtype} · ${formatInteger(s.layout.n)} × ${formatInteger(s.layout.m)}${s.layout.transpose ? ' (transposed)' : ''}`;
@@ -386,6 +429,15 @@ async function renderSingle(state: SubjectState): Promise<string[]> {
   app.replaceChildren(...parts);
   app.removeAttribute('aria-busy');
   const r = state.report;
+  partialChart?.dispose();
+  partialChart = null;
+  const partial = state.status === 'running' ? partialSpec(state) : null;
+  if (partial) {
+    const holder = h('div', { class: 'plots', attrs: { id: 'partial-plot' } });
+    body.append(holder);
+    partialChart = await chartFigure('chart-row-norms-partial', partial, 'row-norms-partial', holder, post);
+    rendered.push('rowNormsPartial');
+  }
   if (state.status !== 'done' || !r) return rendered;
   const plots = h('div', { class: 'plots' });
   body.append(summaryCard(r), plots);

@@ -145,6 +145,35 @@ describe('superposition analysis: known answers', () => {
   });
 });
 
+describe('partial row norms while rows stream in', () => {
+  it('cover exactly the rows seen, on the final histogram’s bins once every row is in', async () => {
+    const m = 4;
+    // Row i has norm i/10 (0 … 1.9): one nonzero entry per row.
+    const n = 20;
+    const W = new Float32Array(n * m);
+    for (let i = 0; i < n; i++) W[i * m] = i / 10;
+    const acc = new SuperpositionAccumulator(n, m, { kernel, pairBudget: 1e9, sampleRows: 8, normBins: 10 });
+    expect(acc.partialNorms()).toEqual({
+      rows: 0,
+      histogram: { max: 1.25, counts: Array(10).fill(0) },
+      half: 0,
+      one: 0,
+    });
+    await acc.addRows(W.subarray(0, 8 * m), 8);
+    const early = acc.partialNorms();
+    expect(early.rows).toBe(8);
+    expect(early.histogram.counts.reduce((a, b) => a + b, 0)).toBe(8);
+    expect(early.half).toBeCloseTo(2 / 8, 12); // 0.6 and 0.7
+    expect(early.one).toBe(0);
+    await acc.addRows(W.subarray(8 * m), n - 8);
+    const late = acc.partialNorms();
+    expect(late.half).toBeCloseTo(14 / 20, 12);
+    expect(late.one).toBeCloseTo(9 / 20, 12);
+    const final = await acc.finish();
+    expect(late.histogram).toEqual(final.rowNormHistogram);
+  });
+});
+
 describe('superposition analysis: hostile inputs', () => {
   it('leaves zero and non-finite rows out of overlaps, and says so', async () => {
     const m = 4;
