@@ -7,6 +7,12 @@
 # Idempotent: each step is skipped when its result is already there. FORCE_HOST_INSTALL=1 redoes step 3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# When run from `npm start` or `npm test`, the outer npm (Node 20) exports npm_* variables, among them
+# npm_config_user_agent ("… node/v20 …"): code-server's postinstall reads the Node version from it and
+# refuses to install, and npm rolls the install back. The inner installs below must see none of them.
+while IFS='=' read -r name _; do
+  case "$name" in npm_* | NPM_*) unset "$name" ;; esac
+done < <(env)
 HOST_DIR="$PWD/test-host"
 
 need_apt=()

@@ -7,6 +7,7 @@
 //   unit       vitest: core, node helpers, CLI, protocol, webview (happy-dom)
 //   browser    the worker bundle in Debian Chromium under the webview CSP (node:test)
 //   e2e        code-server + Playwright UI tests, and the mocha suite in the real extension host
+//   start      `npm start` smoke test: the URL it prints serves VS Code with the extension active
 //
 // Flags: --skip-e2e (no VS Code host), --only=unit,browser,... (run some layers).
 // Only Node builtins here: this runs before anything is installed.
@@ -22,7 +23,7 @@ const only = args
   ?.slice(7)
   .split(',');
 const skipE2e = args.includes('--skip-e2e');
-const wants = (layer) => (!only || only.includes(layer)) && !(skipE2e && layer === 'e2e');
+const wants = (layer) => (!only || only.includes(layer)) && !(skipE2e && (layer === 'e2e' || layer === 'start'));
 const OUT = path.join(ROOT, 'test-output');
 mkdirSync(OUT, { recursive: true });
 
@@ -50,7 +51,7 @@ function tapCounts(file) {
 if (!existsSync(path.join(ROOT, 'node_modules', '.bin', 'vitest'))) {
   if (!run('npm', ['ci', '--no-audit', '--no-fund'])) record('bootstrap: npm ci', 0, 1);
 }
-const hostReady = !wants('e2e') || run('bash', ['scripts/setup-test-host.sh']);
+const hostReady = !(wants('e2e') || wants('start')) || run('bash', ['scripts/setup-test-host.sh']);
 if (!hostReady) record('bootstrap: test host', 0, 1, 'scripts/setup-test-host.sh failed');
 
 // --- static ------------------------------------------------------------------------------------
@@ -131,6 +132,27 @@ if (wants('e2e')) {
       `node:test ${c ? `${c.passed}/${c.passed + c.failed}` : 'no results'}; mocha in the extension host ${mocha ? `${mocha.total - mocha.failed}/${mocha.total}` : 'no results'}`,
     );
   }
+}
+
+// --- start -------------------------------------------------------------------------------------
+// The README's first command, run as a newcomer runs it: `npm start` must serve a working VS Code.
+if (wants('start')) {
+  const tap = path.join(OUT, 'start', 'results.tap');
+  mkdirSync(path.dirname(tap), { recursive: true });
+  run(
+    'node',
+    [
+      '--test',
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=tap',
+      `--test-reporter-destination=${tap}`,
+      'test/start/start.test.mjs',
+    ],
+    { env: { ...process.env, SHOTS_DIR: path.join(OUT, 'start') } },
+  );
+  const c = tapCounts(tap);
+  record('start', c?.passed ?? 0, c ? c.failed : 1, c ? 'npm start smoke test' : 'no results');
 }
 
 // --- summary -----------------------------------------------------------------------------------

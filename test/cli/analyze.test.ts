@@ -9,9 +9,9 @@ import { prng } from '../fixtures/safetensors';
 import { tempDir, writeShardedModel } from '../fixtures/files';
 
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
-const DATA = path.resolve(__dirname, '../../../shared/data');
-const STORIES = path.join(DATA, 'stories260K.lm_head.safetensors');
-const ref = JSON.parse(readFileSync(path.join(DATA, 'stories260K.reference.json'), 'utf8')).models.stories260K.stats;
+const STORIES = path.resolve(__dirname, '../../examples/checkpoints/stories260K.lm_head.safetensors');
+const REFERENCE = path.resolve(__dirname, '../fixtures/stories260K.reference.json');
+const ref = JSON.parse(readFileSync(REFERENCE, 'utf8')).models.stories260K.stats;
 const tmp = tempDir('spl-analyze-');
 afterAll(tmp.cleanup);
 

@@ -8,7 +8,7 @@ import { smallModelFile } from '../fixtures/safetensors';
 import { tempDir, writeShardedModel } from '../fixtures/files';
 
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
-const STORIES = path.resolve(__dirname, '../../../shared/data/stories260K.lm_head.safetensors');
+const STORIES = path.resolve(__dirname, '../../examples/checkpoints/stories260K.lm_head.safetensors');
 const tmp = tempDir('spl-cli-');
 afterAll(tmp.cleanup);
 
@@ -18,7 +18,7 @@ function cli(...args: string[]) {
 }
 
 describe('superposition-lab list', () => {
-  it('prints one F32 tensor of shape [512, 64] for the shared stories260K file', () => {
+  it('prints one F32 tensor of shape [512, 64] for the stories260K example', () => {
     const r = cli('list', STORIES);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^tok_embeddings\.weight\s+F32\s+\[512, 64\]\s+32,768\s+128 KiB$/m);

@@ -5,7 +5,7 @@
 //   sharded/                   a 3-shard model with model.safetensors.index.json
 //   giant.safetensors          5 GiB sparse file (zeros take no disk), tensor data past 4 GiB
 //   notes.txt                  a non-checkpoint file (the context-menu entry must not show)
-//   stories260K.lm_head.safetensors  the real checkpoint from ../shared/data (reference statistics)
+//   stories260K.lm_head.safetensors  the real checkpoint from examples/checkpoints
 //   heads/head-m{16,32,64}.safetensors  random Gaussian LM heads (1,500 rows, F16) for compare
 //   quick-demo.experiment.yaml the README's quick demo (examples/), trained from its CodeLens
 //   experiments/stop.experiment.yaml    three short runs, for stop and resume
@@ -52,7 +52,7 @@ export function makeWorkspace(dir: string): void {
   writeSparseGiant(path.join(dir, 'giant.safetensors'), 5 * 1024 ** 3);
   writeFileSync(path.join(dir, 'notes.txt'), 'Not a checkpoint.\n');
   copyFileSync(
-    path.resolve(__dirname, '../../../shared/data/stories260K.lm_head.safetensors'),
+    path.resolve(__dirname, '../../examples/checkpoints/stories260K.lm_head.safetensors'),
     path.join(dir, 'stories260K.lm_head.safetensors'),
   );
   mkdirSync(path.join(dir, 'heads'), { recursive: true });

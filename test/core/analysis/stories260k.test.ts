@@ -1,4 +1,4 @@
-// The real checkpoint against its reference statistics (../shared/data/stories260K.reference.json,
+// The real checkpoint against its reference statistics (test/fixtures/stories260K.reference.json,
 // computed in float64 by a separate program): every number to 1e-6 relative.
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -8,8 +8,9 @@ import { float64Kernel } from '../../../src/core/analysis/kernel';
 import { readSafetensorsHeader } from '../../../src/core/safetensors/reader';
 import { openNodeReader } from '../../../src/node/files';
 
-const DATA = path.resolve(__dirname, '../../../../shared/data');
-const ref = JSON.parse(readFileSync(path.join(DATA, 'stories260K.reference.json'), 'utf8')).models.stories260K.stats;
+const FILE = path.resolve(__dirname, '../../../examples/checkpoints/stories260K.lm_head.safetensors');
+const REFERENCE = path.resolve(__dirname, '../../fixtures/stories260K.reference.json');
+const ref = JSON.parse(readFileSync(REFERENCE, 'utf8')).models.stories260K.stats;
 
 const close = (actual: number | null, expected: number) => {
   expect(actual).not.toBeNull();
@@ -18,7 +19,7 @@ const close = (actual: number | null, expected: number) => {
 
 describe('stories260K LM head', () => {
   it('matches the reference statistics to 1e-6 relative', async () => {
-    const reader = (await openNodeReader(path.join(DATA, 'stories260K.lm_head.safetensors'), 'stories260K'))!;
+    const reader = (await openNodeReader(FILE, 'stories260K'))!;
     const header = await readSafetensorsHeader(reader);
     const { analysis: a } = await analyzeTensor(reader, header, header.tensors[0]!, { kernel: float64Kernel });
     expect(a.n).toBe(ref.n);

@@ -1,6 +1,7 @@
-// The real pretrained checkpoint in ../shared/data: karpathy's stories260K token embedding
-// (= tied LM head), stored unchanged as F32 [512, 64], with reference statistics computed in
-// float64 by a separate program (see ../shared/data/README.md).
+// The real pretrained checkpoint shipped in examples/checkpoints: karpathy's stories260K token
+// embedding (= tied LM head), stored unchanged as F32 [512, 64], with reference statistics computed
+// in float64 by a separate program (test/fixtures/stories260K.reference.json; provenance in
+// examples/README.md).
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -9,12 +10,12 @@ import { readSafetensorsHeader, readTensorFloat32 } from '../../../src/core/safe
 import { computeTensorStats } from '../../../src/core/safetensors/stats';
 import { openNodeReader } from '../../../src/node/files';
 
-const DATA = path.resolve(__dirname, '../../../../shared/data');
-const FILE = path.join(DATA, 'stories260K.lm_head.safetensors');
-const reference = JSON.parse(readFileSync(path.join(DATA, 'stories260K.reference.json'), 'utf8')).models.stories260K;
+const FILE = path.resolve(__dirname, '../../../examples/checkpoints/stories260K.lm_head.safetensors');
+const REFERENCE = path.resolve(__dirname, '../../fixtures/stories260K.reference.json');
+const reference = JSON.parse(readFileSync(REFERENCE, 'utf8')).models.stories260K;
 
 describe('stories260K.lm_head.safetensors (real checkpoint)', () => {
-  it('is present in the shared data folder', () => expect(existsSync(FILE)).toBe(true));
+  it('ships in the repository', () => expect(existsSync(FILE)).toBe(true));
 
   it('has one F32 tensor tok_embeddings.weight of shape [512, 64] and provenance metadata', async () => {
     const reader = (await openNodeReader(FILE, 'stories260K.lm_head.safetensors'))!;
