@@ -128,7 +128,8 @@ export const messages = {
     `${file}: the tensors cover ${plural(used, 'byte')} of a ${plural(dataLength, 'byte')} data section; the rest is unaccounted for.`,
   notDecodable: (file: string, name: string, dtype: string, why: string) =>
     `${file}: tensor "${name}" has dtype ${dtype}, which cannot be decoded to numbers here (${why}).`,
-  tensorNotFound: (file: string, name: string) => `${file} has no tensor named "${name}".`,
+  tensorNotFound: (file: string, name: string, hint?: string) =>
+    `${file} has no tensor named "${name}"${hint === undefined ? '' : ` (did you mean "${hint}"?)`}.`,
   io: (file: string, reason: string) => `Could not read ${file}: ${reason}.`,
   changed: (file: string) => `${file} changed on disk since it was opened; reopen it to see the new contents.`,
   indexJson: (file: string, reason: string) => `${file} is not a valid sharded-checkpoint index: ${reason}.`,

@@ -152,9 +152,26 @@ describe('superposition-lab stats', () => {
     expect(cli('stats', STORIES, 'tok_embeddings.weight').stdout).toMatch(/^elements\s+32,768$/m);
   });
 
-  it('exits 2 naming an unknown tensor', () => {
+  it('prints the histogram as text too, merging bins to fit a terminal', () => {
+    const text = cli('stats', STORIES, 'tok_embeddings.weight').stdout;
+    expect(text).toContain('histogram of finite values (64 bins shown as 16 rows; --json lists all)');
+    const rows = text.split('\n').filter((l) => /^\[-?\d/.test(l));
+    expect(rows).toHaveLength(16);
+    // The counts add up to every element, and the fullest row has the full 40-character bar.
+    const counts = rows.map((l) => Number(/\]\s+([\d,]+)/.exec(l)![1]!.replace(/,/g, '')));
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(32768);
+    expect(Math.max(...rows.map((l) => (l.match(/█/g) ?? []).length))).toBe(40);
+    const few = cli('stats', STORIES, 'tok_embeddings.weight', '--bins', '4').stdout;
+    expect(few).toContain('histogram of finite values (4 bins)');
+  });
+
+  it('exits 2 naming an unknown tensor, suggesting the one probably meant', () => {
     const r = cli('stats', STORIES, 'nope');
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('has no tensor named "nope"');
+    expect(r.stderr).toContain('has no tensor named "nope".');
+    expect(cli('stats', STORIES, 'tok_embeddings').stderr).toContain(
+      'has no tensor named "tok_embeddings" (did you mean "tok_embeddings.weight"?)',
+    );
+    expect(cli('stats', STORIES, 'tok_embedings.weight').stderr).toContain('(did you mean "tok_embeddings.weight"?)');
   });
 });

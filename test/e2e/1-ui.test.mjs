@@ -318,7 +318,7 @@ describe('Superposition Lab in a real VS Code', () => {
     async () => {
       await closeAllEditors(page);
       await openFromExplorer(page, 'quick-demo.experiment.yaml');
-      const lens = page.locator('.codelens-decoration a', { hasText: 'Run experiment (8 runs ≈' });
+      const lens = page.locator('.codelens-decoration a', { hasText: 'Run experiment (8 runs, est.' });
       await lens.waitFor({ timeout: 30_000 });
       await screenshot(page, '16-experiment-codelens');
       const t0 = Date.now();

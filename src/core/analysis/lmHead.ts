@@ -5,6 +5,7 @@
 
 import { CoreError, messages } from '../errors';
 import type { CheckpointModel, ModelTensor } from '../safetensors/model';
+import { findTensor } from '../safetensors/findTensor';
 
 /** Known names, most specific first. */
 export const LM_HEAD_NAMES: readonly string[] = [
@@ -39,10 +40,7 @@ function hint(t: ModelTensor): string | null {
 
 export function findLmHead(model: CheckpointModel, override?: string): LmHeadChoice {
   if (override !== undefined) {
-    const t = model.tensors.find((x) => x.name === override);
-    if (t === undefined) {
-      throw new CoreError('safetensors/tensor-not-found', messages.tensorNotFound(model.source, override));
-    }
+    const t = findTensor(model, override);
     return { tensor: t, reason: 'named by you', transposeHint: hint(t) };
   }
   const byName = new Map(model.tensors.map((t) => [t.name, t]));

@@ -20,6 +20,7 @@ import {
 } from 'yaml';
 import { FIELD_BY_PATH, FIELDS, SECTIONS, type Distribution, type ExperimentConfig, type FieldSpec } from './schema';
 import { featureFrequencies } from '../toy/distributions';
+import { suggest } from '../suggest';
 
 export type Severity = 'error' | 'warning';
 
@@ -57,32 +58,6 @@ export interface ParseOptions {
   readonly fileName?: string;
   /** `key=value` strings (value in YAML syntax), applied over the file. */
   readonly overrides?: readonly string[];
-}
-
-/** Levenshtein distance, for "did you mean". */
-export function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-  }
-  return d[a.length]![b.length]!;
-}
-
-/** The closest known name within a small edit distance (case-insensitive), if any. */
-export function suggest(name: string, known: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const k of known) {
-    const dist = editDistance(name.toLowerCase(), k.toLowerCase());
-    if (dist < bestDistance) {
-      best = k;
-      bestDistance = dist;
-    }
-  }
-  return bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
 }
 
 class Problems {

@@ -159,6 +159,7 @@ figure { margin: 8px 0 16px; }
 .chart.dark { display: none; }
 .paper { border-left: 3px solid rgba(128,128,128,.5); padding-left: 8px; }
 .summary strong.fail { color: #cf222e; }
+.banner { border-left: 4px solid #bf8700; padding: 0.5em 0.8em; background: rgba(191, 135, 0, 0.1); }
 @media (prefers-color-scheme: dark) {
   body { color: #e0e0e0; background: #1e1e1e; }
   a { color: #4daafc; } .muted, .note { color: #a0a0a0; }
@@ -188,6 +189,14 @@ export async function reportHtml(input: ReportInput, render: SvgRenderer): Promi
       esc(input.presets.map((p) => `${p.id} = ${p.name}`).join(', ')) +
       '); the configs and results are in <code>experiments/</code> beside this file.</p>',
   );
+  if (input.mode === 'tiny') {
+    // A tiny run checks that the pipeline works; read first, before the red fail count below.
+    body.push(
+      '<p class="banner"><strong>Tiny run: these verdicts say nothing about the paper.</strong> ' +
+        'Its models train for seconds on a few hundred features, far from the paper’s sample counts, so many claims ' +
+        'fail for that reason alone. Run <code>reproduce --quick</code> (minutes) or the default CPU scale for numbers that mean something.</p>',
+    );
+  }
   body.push(
     `<h2>Claims</h2><p class="summary"><strong>${counts.pass} pass</strong> · <strong class="fail">${counts.fail} fail</strong> · ${counts['not-checked']} not checked here. ` +
       'Tolerances are wider than the paper’s error bars because these runs are smaller than the paper’s; each row says how.</p>',

@@ -9,7 +9,9 @@
 //   the theory fixes the exponent, not the prefactor);
 // - the Welch bound κ² for n unit vectors in R^m (≈ 1/m), the floor of the squared overlaps;
 // - the regime each γ is expected to give at n ≈ 1000 (H7, H8): γ ≤ −0.33 strong (φ½ ≈ 1),
-//   γ ≥ 0.33 weak (φ½ ≈ m/n), in between a transition that moves with m;
+//   γ ≥ 0.22 weak (φ½ ≈ m/n), in between a transition that moves with m. The paper's grid steps γ
+//   by 1/9: at +0.11 φ½ is still 0.02–0.46 depending on m, at +0.33 it is ≈ m/n for every m, so the
+//   weak side starts halfway (0.22); values such as the quick demo's 0.3 are called weak;
 // - the exponent the theory expects: weak α_m ≈ α − 1 (power laws with α > 1), strong α_m ≈ 1,
 //   steepening towards 2(α − 1) for steep power laws (α > 1.5).
 
@@ -55,10 +57,13 @@ export interface PreviewTheory {
   readonly welch: readonly { readonly m: number; readonly kappaSq: number; readonly invM: number }[];
 }
 
+/** γ from which the weak regime is expected: halfway between the paper's grid points 0.11 and 0.33. */
+const WEAK_FROM = 0.22;
+
 /** Regime expected from γ at n ≈ 1000 (paper-spec H7, H8 and §7.8). */
 export function expectedRegime(gamma: number): Regime {
   if (gamma <= -0.33) return 'strong';
-  if (gamma >= 0.33) return 'weak';
+  if (gamma >= WEAK_FROM) return 'weak';
   return 'transition';
 }
 

@@ -1,4 +1,4 @@
-// The CodeLens row on top of every `*.experiment.yaml`: "▶ Run experiment (N runs ≈ T)",
+// The CodeLens row on top of every `*.experiment.yaml`: "▶ Run experiment (N runs, est. T)",
 // "Preview" and, once results exist, "Show results (k of N)". Counting runs is a parse and a
 // sweep expansion; T is the cost model times this machine's calibration; the results count reads
 // results.json beside the config. Refreshed when a panel saves a run.
@@ -44,11 +44,11 @@ export class ExperimentCodeLens implements vscode.CodeLensProvider {
     const runs = size.runs;
     const lenses = [
       new vscode.CodeLens(top, {
-        title: `$(play) Run experiment (${runs} run${runs === 1 ? '' : 's'} ≈ ${formatDuration(size.seconds)})`,
+        title: `$(play) Run experiment (${runs} run${runs === 1 ? '' : 's'}, est. ${formatDuration(size.seconds)})`,
         tooltip:
           this.calibration.runs() > 0
-            ? `Time estimated from ${this.calibration.runs()} runs finished on this machine`
-            : 'Time estimated for WebAssembly on one CPU core',
+            ? `An estimate of the training time, from ${this.calibration.runs()} runs finished on this machine; starting up and saving add a few seconds`
+            : 'An estimate for WebAssembly on one CPU core, until runs have finished on this machine; starting up and saving add a few seconds',
         command: 'superpositionLab.runExperiment',
         arguments: [document.uri],
       }),

@@ -29,6 +29,8 @@ const completion: vscode.CompletionItemProvider = {
       item.detail = e.detail;
       item.documentation = new vscode.MarkdownString(e.documentation);
       item.range = range(document, e.replaceStart, e.replaceEnd);
+      item.sortText = e.sortText;
+      item.preselect = e.preselect;
       return item;
     });
   },

@@ -15,7 +15,14 @@ interface ModePick extends vscode.QuickPickItem {
   readonly mode: ReproduceMode;
 }
 
+// Smallest first: the first item is what Enter picks, and a first try should take seconds.
 const MODES: readonly ModePick[] = [
+  {
+    mode: 'tiny',
+    label: 'Tiny',
+    description: 'seconds',
+    detail: 'A first look at the report; the numbers mean little at this size.',
+  },
   {
     mode: 'quick',
     label: 'Quick',
@@ -33,12 +40,6 @@ const MODES: readonly ModePick[] = [
     label: 'Full',
     description: 'the paper’s exact settings: days on a CPU',
     detail: 'Meant for a machine with a GPU, or to run in pieces: it resumes.',
-  },
-  {
-    mode: 'tiny',
-    label: 'Tiny',
-    description: 'seconds',
-    detail: 'A first look at the report; the numbers mean little at this size.',
   },
 ];
 

@@ -19,6 +19,7 @@ import { log } from '../log';
 import { settings } from '../settings';
 import { makeNonce, webviewHtml } from '../webviewHtml';
 import { CheckpointDocument } from './checkpointDocument';
+import { findTensor } from '../../core/safetensors/findTensor';
 
 export const VIEW_TYPE = 'superpositionLab.checkpointViewer';
 export const INDEX_VIEW_TYPE = 'superpositionLab.checkpointIndexViewer';
@@ -131,10 +132,7 @@ class ViewerPanel implements vscode.Disposable {
         throw new CoreError('safetensors/changed', messages.changed(this.document.displayName));
       }
       const { opened } = state;
-      const tensor = opened.model.tensors.find((t) => t.name === tensorName);
-      if (tensor === undefined) {
-        throw new CoreError('safetensors/tensor-not-found', messages.tensorNotFound(opened.model.source, tensorName));
-      }
+      const tensor = findTensor(opened.model, tensorName);
       const { files } = hostFilesFor(this.document.uri);
       const shardPath = opened.shardPaths[tensor.shard]!;
       const reader = await files.openReader(shardPath);

@@ -115,6 +115,14 @@ describe('completion of values', () => {
     expect(entries.every((e) => e.replaceStart === 22 && e.replaceEnd === 22)).toBe(true);
   });
 
+  it('preselects the default and sorts `empirical` (which needs data.counts) last, not alphabetically first', () => {
+    const entries = complete('data:\n  distribution: ‸');
+    expect(entries.filter((e) => e.preselect).map((e) => e.label)).toEqual(['power']);
+    const sorted = [...entries].sort((a, b) => a.sortText.localeCompare(b.sortText)).map((e) => e.label);
+    expect(sorted[0]).toBe('power');
+    expect(sorted.at(-1)).toBe('empirical');
+  });
+
   it('offers the learning-rate presets and version 1, replacing the partial value', () => {
     expect(complete('optimizer:\n  lr: paper-s‸').map((e) => [e.label, e.replaceStart, e.replaceEnd])).toEqual([
       ['paper-large', 17, 24],

@@ -37,6 +37,14 @@ describe('report.html', () => {
     }
   });
 
+  it('warns before the claims that a tiny run says nothing about the paper, and only then', async () => {
+    const banner = /Tiny run: these verdicts say nothing about the paper/;
+    const tiny = await reportHtml(input({ mode: 'tiny', presets: reproducePresets('tiny') }), fakeRender);
+    expect(tiny).toMatch(banner);
+    expect(tiny.search(banner)).toBeLessThan(tiny.indexOf('<h2>Claims</h2>'));
+    expect(await reportHtml(input(), fakeRender)).not.toMatch(banner);
+  });
+
   it('escapes what it prints and shows failures plainly', () => {
     const claim: ClaimCheck = {
       id: 'H1',

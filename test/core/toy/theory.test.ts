@@ -18,13 +18,15 @@ const config = (yaml: string) => {
 };
 
 describe('theory preview', () => {
-  it('expects strong superposition for γ ≤ −0.33, weak for γ ≥ 0.33, a transition between (H7)', () => {
-    expect([-1, -0.5556, -0.3333, -0.1111, 0.1111, 0.3333, 1].map(expectedRegime)).toEqual([
+  it('expects strong superposition for γ ≤ −0.33, weak for γ ≥ 0.22, a transition between (H7)', () => {
+    expect([-1, -0.5556, -0.3333, -0.1111, 0.1111, 0.2, 0.3, 0.3333, 1].map(expectedRegime)).toEqual([
       'strong',
       'strong',
       'strong',
       'transition',
       'transition',
+      'transition',
+      'weak',
       'weak',
       'weak',
     ]);

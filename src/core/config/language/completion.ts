@@ -29,10 +29,13 @@ export function completionsAt(text: string, offset: number): CompletionEntry[] {
   const hasColon = /^[ \t]*:/.test(text.slice(context.word.end));
   return keysOf(context.container)
     .filter((k) => !context.present.has(k.name))
-    .map((k) => keyEntry(k, context.style, hasColon, context.word));
+    .map((k, i) => keyEntry(k, context.style, hasColon, context.word, i));
 }
 
-function keyEntry(k: KeyDoc, style: 'block' | 'flow', hasColon: boolean, word: Word): CompletionEntry {
+/** Sort keys that keep the schema's order (keys) or put the default first (values). */
+const order = (i: number) => String(i).padStart(4, '0');
+
+function keyEntry(k: KeyDoc, style: 'block' | 'flow', hasColon: boolean, word: Word, index: number): CompletionEntry {
   // In block style a section's keys go on the next lines, indented; in a flow mapping on this one.
   const suffix = hasColon ? '' : k.kind === 'section' && style === 'block' ? ':\n  ' : ': ';
   return {
@@ -43,6 +46,8 @@ function keyEntry(k: KeyDoc, style: 'block' | 'flow', hasColon: boolean, word: W
     documentation: k.kind === 'section' ? sectionMarkdown(k.name) : fieldMarkdown(k.field),
     replaceStart: word.start,
     replaceEnd: word.end,
+    sortText: order(index),
+    preselect: false,
   };
 }
 
@@ -55,9 +60,12 @@ function valueEntries(
 ): CompletionEntry[] {
   const field = FIELD_BY_PATH.get(path);
   if (field === undefined) return [];
+  // The default first and preselected; the rest keep the schema's order, in which values that
+  // need other keys (`empirical` needs data.counts) come last.
+  const fallback = field.default === undefined || field.default === null ? undefined : String(field.default);
   return valuesOf(path, inList)
     .filter((v) => !present.has(v))
-    .map((value) => ({
+    .map((value, i) => ({
       label: value,
       kind: 'value' as const,
       insertText: space + value,
@@ -65,5 +73,7 @@ function valueEntries(
       documentation: valueMarkdown(field, value),
       replaceStart: word.start,
       replaceEnd: word.end,
+      sortText: value === fallback ? order(0) : order(i + 1),
+      preselect: value === fallback,
     }));
 }

@@ -13,6 +13,10 @@ export interface CompletionEntry {
   /** The word at the cursor, which the completion replaces (empty when there is none). */
   readonly replaceStart: number;
   readonly replaceEnd: number;
+  /** Orders the list (the editor would otherwise sort by label, putting `empirical` first). */
+  readonly sortText: string;
+  /** The entry the editor selects first: a value's default, so Enter never picks a surprising one. */
+  readonly preselect: boolean;
 }
 
 export interface HoverInfo {
