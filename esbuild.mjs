@@ -4,7 +4,8 @@
 //   worker     src/worker/worker.ts       → dist/worker.js         browser, iife, self-contained (TF.js inside)
 //   cli        src/cli/main.ts            → dist/cli.js            node, cjs, shebang
 //   tests      test/integration/*.ts      → out/integration/*.js   node, cjs (mocha suite run inside VS Code)
-//   testPages  test/browser/*Page.ts      → out/browser/*.js       browser, iife (pages for the browser tests)
+//   testPages  test/browser/*Page.ts      → out/browser/*.js       browser, iife (pages for the browser tests;
+//              chartPages builds the one that draws with Vega)
 // Flags: --watch (rebuild on change), --production (minify, no source maps), --only=a,b (some targets).
 // After each build the metafile is checked: TF.js must not leak into the extension or webview
 // bundles (they would bloat and the extension host has no GPU), and Vega must not leak into the worker.
@@ -91,6 +92,15 @@ const allTargets = {
     ...base,
     minify: false,
     entryPoints: ['test/browser/workerPage.ts', 'test/browser/trainerPage.ts'],
+    outdir: 'out/browser',
+    platform: 'browser',
+    format: 'iife',
+  },
+  // The chart-layout page draws with the webviews' Vega code, so it is a page of its own kind.
+  chartPages: {
+    ...base,
+    minify: false,
+    entryPoints: ['test/browser/chartsPage.ts'],
     outdir: 'out/browser',
     platform: 'browser',
     format: 'iife',

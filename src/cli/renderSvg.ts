@@ -19,6 +19,7 @@ function themeConfig(theme: ChartTheme): Record<string, unknown> {
     title: { color: fg, subtitleColor: muted, fontSize: 13, fontWeight: 'normal' },
     axis: { labelColor: muted, titleColor: fg, domainColor: grid, tickColor: grid, gridColor: grid },
     legend: { labelColor: muted, titleColor: fg, labelLimit: 0 },
+    text: { color: fg },
     mark: { color: PALETTE[0] },
     range: { category: PALETTE },
   };

@@ -18,6 +18,7 @@ import {
   screenshot,
   selectRange,
   shotOnFailure,
+  unreadableChartTexts,
   webview,
   webviewFrameWith,
 } from './workbench.mjs';
@@ -375,6 +376,8 @@ describe('Superposition Lab in a real VS Code', () => {
         assert.ok(fs.existsSync(path.join(WORKSPACE, 'results', 'quick-demo', r.weights)), r.weights);
       }
       await screenshot(page, '18-experiment-done');
+      // Every chart's words readable in the real theme: α_m in the legend whole, subtitles not black.
+      assert.deepEqual(await unreadableChartTexts(frame), []);
       await frame.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
       await screenshot(page, '19-experiment-selected-run');
     },

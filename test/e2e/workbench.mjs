@@ -245,3 +245,46 @@ export function cspViolations(lines) {
     (l) => /Content Security Policy/i.test(l) && !/vscode-webview:\/\/.*\/index\.html|pre\/index\.html/.test(l),
   );
 }
+
+/**
+ * Texts of the charts in a webview frame that a reader could not read: outside their chart,
+ * cut short by Vega ("…"), or below 4.5:1 contrast against the theme's editor background.
+ * (The browser layer checks every chart at several widths in both themes; this checks the real
+ * panel in the real theme.)
+ */
+export async function unreadableChartTexts(frame) {
+  return frame.evaluate(() => {
+    const rgb = (c) => (/rgba?\(([^)]+)\)/.exec(c)?.[1] ?? '0,0,0').split(',').map((p) => Number(p.trim()));
+    const hex = (h) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16));
+    const lum = (c) =>
+      c
+        .slice(0, 3)
+        .map((v) => v / 255)
+        .map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4))
+        .reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
+    const bgText = getComputedStyle(document.documentElement).getPropertyValue('--vscode-editor-background').trim();
+    const bg = bgText.startsWith('#') ? hex(bgText) : rgb(bgText);
+    const problems = [];
+    for (const svg of document.querySelectorAll('.chart svg')) {
+      const area = svg.getBoundingClientRect();
+      for (const el of svg.querySelectorAll('text')) {
+        const text = el.textContent.trim();
+        const style = getComputedStyle(el);
+        const alpha = Number(style.fillOpacity || 1) * Number(style.opacity || 1) * (rgb(style.fill)[3] ?? 1);
+        if (text === '' || alpha === 0) continue;
+        const box = el.getBoundingClientRect();
+        if (box.left < area.left - 1 || box.right > area.right + 1 || box.top < area.top - 1) {
+          problems.push(`${text}: outside its chart`);
+        }
+        if (text.endsWith('…')) problems.push(`${text}: cut short`);
+        const fg = rgb(style.fill)
+          .slice(0, 3)
+          .map((v, i) => v * alpha + bg[i] * (1 - alpha));
+        const [hi, lo] = [lum(fg), lum(bg)].sort((a, b) => b - a);
+        const ratio = (hi + 0.05) / (lo + 0.05);
+        if (ratio < 4.5) problems.push(`${text}: contrast ${ratio.toFixed(2)}:1`);
+      }
+    }
+    return problems;
+  });
+}

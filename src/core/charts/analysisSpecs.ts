@@ -38,7 +38,7 @@ export function rowNormHistogramSpec(
       title: { ...title, anchor: 'start' },
       width: 'container',
       height,
-      autosize: { type: 'fit-x', contains: 'padding' },
+      autosize: { type: 'fit-x', contains: 'padding', resize: true },
       layer: [
         {
           data: { name: 'norms', values: rows },
@@ -54,17 +54,21 @@ export function rowNormHistogramSpec(
           mark: { type: 'rule', strokeDash: [4, 3], strokeWidth: 1.5 },
           encoding: { x: { field: 'x', type: 'quantitative' }, color: { value: '#d18616' } },
         },
-        {
-          data: { name: 'thresholdLabels', values: rules },
-          mark: { type: 'text', align: 'left', baseline: 'top', dx: 4 },
+        // Labels in the theme's text colour (orange text is unreadable on a light theme), right of
+        // their rule, or left of it in the right half so they stay inside the chart.
+        ...(['left', 'right'] as const).map((align) => ({
+          data: {
+            name: align === 'left' ? 'thresholdLabels' : 'thresholdLabelsRight',
+            values: rules.filter((r) => r.x > max * 0.55 === (align === 'right')),
+          },
+          mark: { type: 'text', align, baseline: 'top', dx: align === 'left' ? 4 : -4 },
           encoding: {
             x: { field: 'x', type: 'quantitative' },
             // Pixel offsets from the top (scale: null), so the two labels never overlap.
             y: { field: 'top', type: 'quantitative', scale: null },
             text: { field: 'label' },
-            color: { value: '#d18616' },
           },
-        },
+        })),
       ],
     },
   };
@@ -116,7 +120,7 @@ export function sqOverlapSpec(r: AnalysisReport): ChartData | null {
       title: { text: 'Squared overlaps (u_i·u_j)² of normalised rows', subtitle: basis, anchor: 'start' },
       width: 'container',
       height: 200,
-      autosize: { type: 'fit-x', contains: 'padding' },
+      autosize: { type: 'fit-x', contains: 'padding', resize: true },
       layer: [
         {
           data: { name: 'overlaps', values: rows },
@@ -187,7 +191,7 @@ export function compareSpec(points: readonly CompareRowData[], fit: LinearFit | 
       },
       width: 'container',
       height: 280,
-      autosize: { type: 'fit-x', contains: 'padding' },
+      autosize: { type: 'fit-x', contains: 'padding', resize: true },
       layer: [
         {
           data: { name: 'lines', values: lines },
@@ -219,15 +223,20 @@ export function compareSpec(points: readonly CompareRowData[], fit: LinearFit | 
             y: { field: 'meanSqOverlap', type: 'quantitative', scale: { type: 'log' } },
           },
         },
-        {
-          data: { name: 'pointLabels', values: points },
-          mark: { type: 'text', align: 'left', dx: 7, fontSize: 10 },
+        // File names right of their points, or left of them in the right half of the (log) axis,
+        // so that they stay inside the chart.
+        ...(['left', 'right'] as const).map((align) => ({
+          data: {
+            name: align === 'left' ? 'pointLabels' : 'pointLabelsRight',
+            values: points.filter((p) => Math.log(p.invM / lo) > 0.55 * Math.log(hi / lo) === (align === 'right')),
+          },
+          mark: { type: 'text', align, dx: align === 'left' ? 7 : -7, fontSize: 10 },
           encoding: {
             x: { field: 'invM', type: 'quantitative', scale: { type: 'log' } },
             y: { field: 'meanSqOverlap', type: 'quantitative', scale: { type: 'log' } },
             text: { field: 'file' },
           },
-        },
+        })),
       ],
     },
   };

@@ -13,7 +13,11 @@ import type { ExperimentResults, RunResult, SeriesResult } from '../toy/results'
 import { rowNormHistogramSpec, type ChartData } from './analysisSpecs';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
-const BASE = { $schema: SCHEMA, width: 'container', autosize: { type: 'fit-x', contains: 'padding' } } as const;
+const BASE = {
+  $schema: SCHEMA,
+  width: 'container',
+  autosize: { type: 'fit-x', contains: 'padding', resize: true },
+} as const;
 
 export type Row = Record<string, number | string | null>;
 
@@ -111,6 +115,8 @@ export function lossVsWidthSpec(results: ExperimentResults): ChartData | null {
     field: 'm',
     type: 'quantitative',
     scale: { type: 'log', nice: false, padding: 12 },
+    // A tick at every trained width: a log axis alone would skip the largest (e.g. 16 after 10).
+    axis: { values: [...widths].sort((a, b) => a - b), labelOverlap: true },
     title: 'width m (log)',
   };
   const y = {

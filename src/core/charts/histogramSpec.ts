@@ -30,7 +30,7 @@ export function histogramSpec(
     title: { text: options.title, anchor: 'start' },
     width: 'container',
     height: 160,
-    autosize: { type: 'fit-x', contains: 'padding' },
+    autosize: { type: 'fit-x', contains: 'padding', resize: true },
     data: { name: 'bins', values: histogramBins(h) },
     mark: { type: 'bar', tooltip: true, binSpacing: 0 },
     encoding: {
@@ -41,7 +41,16 @@ export function histogramSpec(
         type: 'quantitative',
         title: options.logCounts ? 'count (log)' : 'count',
         scale: options.logCounts ? { type: 'symlog' } : { type: 'linear' },
+        // Vega's ticks on a symlog scale are linear (0, 2000, 4000, …) and crowd the top: use decades.
+        ...(options.logCounts ? { axis: { values: decades(h.counts.reduce((a, c) => Math.max(a, c), 0)) } } : {}),
       },
     },
   };
+}
+
+/** 0, 1, 10, 100, … up to the first power of ten at or above `max`. */
+export function decades(max: number): number[] {
+  const values = [0, 1];
+  while (values[values.length - 1]! < max) values.push(values[values.length - 1]! * 10);
+  return values;
 }

@@ -6,7 +6,11 @@ import type { ChartData } from './analysisSpecs';
 import type { Row } from './experimentSpecs';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
-const BASE = { $schema: SCHEMA, width: 'container', autosize: { type: 'fit-x', contains: 'padding' } } as const;
+const BASE = {
+  $schema: SCHEMA,
+  width: 'container',
+  autosize: { type: 'fit-x', contains: 'padding', resize: true },
+} as const;
 const LOG = { type: 'log', nice: false, padding: 10 } as const;
 
 /** p_i against rank on log–log axes, one line per distinct frequency family. */
@@ -45,12 +49,33 @@ export interface MeasuredPoint {
   readonly loss: number;
 }
 
+/**
+ * Series whose predicted curves are the same drawn once: the predictions depend on the feature
+ * frequencies only, so the γ values of one distribution would otherwise be drawn on top of each
+ * other and look like a single series.
+ */
+function samePrediction(
+  series: PreviewTheory['series'],
+): { label: string; points: PreviewTheory['series'][number]['points'] }[] {
+  const groups = new Map<string, { labels: string[]; points: PreviewTheory['series'][number]['points'] }>();
+  for (const s of series) {
+    const key = JSON.stringify(s.points);
+    const group = groups.get(key);
+    if (group) group.labels.push(s.label);
+    else groups.set(key, { labels: [s.label], points: s.points });
+  }
+  return [...groups.values()].map((g) => ({
+    label: g.labels.length === 1 ? g.labels[0]! : `${g.labels.join(' · ')} (one prediction for all)`,
+    points: g.points,
+  }));
+}
+
 /** The predictions against width: weak (Eq. 4, Eq. 14), the strong 1/m guide, and measured points. */
 export function predictionSpec(theory: PreviewTheory, measured: readonly MeasuredPoint[]): ChartData {
   const weak: Row[] = [];
   const eq14: Row[] = [];
   const strong: Row[] = [];
-  for (const s of theory.series) {
+  for (const s of samePrediction(theory.series)) {
     for (const p of s.points) {
       weak.push({ series: s.label, m: p.m, loss: p.weakLoss, curve: 'weak (Eq. 4)' });
       if (p.weakLossEq14 !== null && p.weakLossEq14 > 0) {

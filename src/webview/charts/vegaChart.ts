@@ -9,6 +9,9 @@ function cssVar(name: string, fallback: string): string {
   return v === '' ? fallback : v;
 }
 
+const TITLE_FONT_SIZE = 13;
+const SUBTITLE_FONT_SIZE = 11;
+
 /** A Vega config from the current VS Code theme. */
 export function themeConfig(): Record<string, unknown> {
   const fg = cssVar('--vscode-editor-foreground', '#333');
@@ -20,7 +23,15 @@ export function themeConfig(): Record<string, unknown> {
     background: null,
     font,
     view: { stroke: null },
-    title: { color: fg, fontSize: 13, fontWeight: 'normal' },
+    // Every text in the theme's colours: Vega's defaults (#000 subtitles and text marks) vanish on a dark theme.
+    title: {
+      color: fg,
+      subtitleColor: muted,
+      fontSize: TITLE_FONT_SIZE,
+      subtitleFontSize: SUBTITLE_FONT_SIZE,
+      fontWeight: 'normal',
+    },
+    text: { color: fg },
     axis: {
       labelColor: muted,
       titleColor: fg,
@@ -31,7 +42,8 @@ export function themeConfig(): Record<string, unknown> {
       labelFont: font,
       titleFont: font,
     },
-    legend: { labelColor: muted, titleColor: fg },
+    // labelLimit 0: legends carry results (α_m = 0.98 ± 0.03); never cut them short.
+    legend: { labelColor: muted, titleColor: fg, labelLimit: 0 },
     mark: { color: accent },
     bar: { fill: accent },
     range: {
@@ -53,7 +65,7 @@ export interface Chart {
 }
 
 export async function renderChart(el: HTMLElement, spec: Record<string, unknown>): Promise<Chart> {
-  const result = await embed(el, spec as never, {
+  const result = await embed(el, wrapTitle(spec, el.clientWidth) as never, {
     ast: true, // CSP: interpret expressions instead of compiling them with Function
     actions: false,
     defaultStyle: false,
@@ -68,6 +80,46 @@ export async function renderChart(el: HTMLElement, spec: Record<string, unknown>
     } as never,
   });
   return { result, dispose: () => result.finalize() };
+}
+
+/**
+ * Vega draws a title on one line and clips what does not fit: in a narrow panel a long subtitle
+ * would lose its end. Break title and subtitle into lines that fit the chart's width, measured
+ * in the font they are drawn in.
+ */
+export function wrapTitle(spec: Record<string, unknown>, width: number): Record<string, unknown> {
+  const title = spec['title'];
+  if (width <= 0 || typeof title !== 'object' || title === null || Array.isArray(title)) return spec;
+  const t = title as Record<string, unknown>;
+  const font = cssVar('--vscode-font-family', 'sans-serif');
+  const wrapped: Record<string, unknown> = { ...t };
+  if (typeof t['text'] === 'string') wrapped['text'] = wrapText(t['text'], `${TITLE_FONT_SIZE}px ${font}`, width);
+  if (typeof t['subtitle'] === 'string') {
+    wrapped['subtitle'] = wrapText(t['subtitle'], `${SUBTITLE_FONT_SIZE}px ${font}`, width);
+  }
+  return { ...spec, title: wrapped };
+}
+
+let measure: CanvasRenderingContext2D | null | undefined;
+
+function wrapText(text: string, font: string, width: number): string | string[] {
+  measure ??= document.createElement('canvas').getContext('2d');
+  if (measure === null) return text;
+  measure.font = font;
+  // Vega pads the view by a few pixels on each side.
+  const room = Math.max(80, width - 12);
+  if (measure.measureText(text).width <= room) return text;
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    const next = line === '' ? word : `${line} ${word}`;
+    if (line !== '' && measure.measureText(next).width > room) {
+      lines.push(line);
+      line = word;
+    } else line = next;
+  }
+  if (line !== '') lines.push(line);
+  return lines;
 }
 
 /** Calls `fn` whenever VS Code switches theme (it changes the body's class). */

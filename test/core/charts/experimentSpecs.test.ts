@@ -3,9 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { compile } from 'vega-lite';
 import { parse, View } from 'vega';
-import { parseExperimentConfig } from '../../../src/core/config/parse';
-import { expandSweep } from '../../../src/core/config/sweep';
-import { emptyResults, withRun, type ExperimentResults, type RunResult } from '../../../src/core/toy/results';
+import { fakeExperimentResults } from '../../fixtures/chartData';
 import {
   lossCurvesSpec,
   lossVsWidthSpec,
@@ -16,50 +14,6 @@ import {
 } from '../../../src/core/charts/experimentSpecs';
 import { gramMatrix } from '../../../src/core/analysis/gram';
 
-/** Results of a fake sweep: L = 2·m^(−α) exactly, α = 1 for γ = −1 and 0.5 for γ = 0.3. */
-function fakeResults(): ExperimentResults {
-  const config = parseExperimentConfig(
-    'version: 1\ndata: {features: 64}\nmodel: {width: [4, 8, 16]}\noptimizer: {weightDecay: [-1, 0.3]}\ntrain: {steps: 100}\n',
-    { fileName: 'fake.experiment.yaml' },
-  ).config!;
-  let results = emptyResults(config, 6, '2026-01-01T00:00:00Z');
-  for (const spec of expandSweep(config)) {
-    const alpha = spec.values.weightDecay < 0 ? 1 : 0.5;
-    const loss = 2 * spec.values.width ** -alpha;
-    const run: RunResult = {
-      id: spec.id,
-      series: spec.series,
-      values: spec.values,
-      n: 64,
-      steps: 100,
-      finalLoss: loss,
-      finalLossStd: 0.01,
-      finalMse: loss / 64,
-      fracRepresented: spec.values.weightDecay < 0 ? 1 : spec.values.width / 64,
-      fracStrong: 0.5,
-      meanSqOverlap: 1 / spec.values.width,
-      meanSqOverlapStrong: 1 / spec.values.width,
-      strongRows: 32,
-      welchBoundSq: 0.9 / spec.values.width,
-      predictedWeakLoss: spec.values.weightDecay < 0 ? 0 : loss * 0.9,
-      predictedWeakLossEq14: null,
-      rowNorm: { mean: 1, std: 0.1, min: 0.5, max: 1.2 },
-      rowNormHistogram: { max: 1.25, counts: [1, 2, 3, 58] },
-      lossCurve: [
-        { step: 50, mse: (2 * loss) / 64, loss: 2 * loss },
-        { step: 100, mse: loss / 64, loss },
-      ],
-      cappedFeatures: 0,
-      effectiveDensity: 1,
-      ms: 10,
-      backend: 'cpu',
-      weights: `runs/${spec.id}.safetensors`,
-    };
-    results = withRun(results, run, '2026-01-01T00:00:01Z');
-  }
-  return results;
-}
-
 async function render(spec: Record<string, unknown>): Promise<View> {
   const view = new View(parse(compile(spec as never).spec), { renderer: 'none' });
   await view.toSVG();
@@ -67,7 +21,7 @@ async function render(spec: Record<string, unknown>): Promise<View> {
 }
 
 describe('experiment chart specs', () => {
-  const results = fakeResults();
+  const results = fakeExperimentResults();
 
   it('loss curves: every saved point, log y, and an empty live dataset to stream into', async () => {
     const chart = lossCurvesSpec(results, 100);

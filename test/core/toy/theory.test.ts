@@ -103,8 +103,12 @@ describe('theory preview', () => {
       return view;
     };
     const prediction = await render(predictionSpec(t, [{ series: t.series[0]!.label, m: 8, loss: 0.3 }]).spec);
-    expect(prediction.data('weak')).toHaveLength(6);
-    expect(prediction.data('strong')).toHaveLength(6);
+    // Both γ share the frequencies, so their predictions are one curve (not two drawn on top of each other).
+    expect(prediction.data('weak')).toHaveLength(3);
+    expect(prediction.data('strong')).toHaveLength(3);
+    expect(new Set(prediction.data('weak').map((r: { series: string }) => r.series))).toEqual(
+      new Set([`${t.series[0]!.label} · ${t.series[1]!.label} (one prediction for all)`]),
+    );
     expect(prediction.data('measured')).toHaveLength(1);
     expect((await render(frequencySpec(t).spec)).data('frequencies').length).toBeGreaterThan(50);
     expect((await render(welchSpec(t).spec)).data('welch')).toHaveLength(6);
