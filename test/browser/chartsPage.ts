@@ -227,8 +227,9 @@ Object.assign(window, {
         if (outside) problems.push({ chart: name, text, problem: 'drawn outside the chart (clipped)' });
         if (text.endsWith('…')) problems.push({ chart: name, text, problem: 'cut short by Vega' });
         const ratio = contrast(blended(style.fill, opacity, background), background);
-        if (ratio < 4.5)
-          {problems.push({ chart: name, text, problem: `contrast ${ratio.toFixed(2)}:1 (${style.fill})` });}
+        if (ratio < 4.5) {
+          problems.push({ chart: name, text, problem: `contrast ${ratio.toFixed(2)}:1 (${style.fill})` });
+        }
       }
       chart.dispose();
     }
