@@ -8,6 +8,8 @@ import { CheckpointEditorProvider, INDEX_VIEW_TYPE, VIEW_TYPE } from './viewer/c
 import { registerAnalysisCommands } from './analysis/commands';
 import { registerExperimentCommands } from './experiment/commands';
 import { reproducePaper, type ReproduceArgs } from './reproduce/reproduceCommand';
+import { registerSampleCommands } from './samples';
+import { registerExperimentTasks } from './experiment/experimentTasks';
 
 export function activate(context: vscode.ExtensionContext): void {
   try {
@@ -20,6 +22,8 @@ export function activate(context: vscode.ExtensionContext): void {
       vscode.commands.registerCommand('superpositionLab.diagnostics.viewers', () => viewer.diagnostics()),
       ...registerAnalysisCommands(context),
       ...registerExperimentCommands(context),
+      ...registerSampleCommands(context),
+      registerExperimentTasks(context),
       vscode.commands.registerCommand('superpositionLab.reproducePaper', (args?: ReproduceArgs) =>
         reproducePaper(context, args),
       ),

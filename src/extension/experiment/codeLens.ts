@@ -12,6 +12,7 @@ import { configFingerprint } from '../../core/toy/results';
 import { defaultOutDir } from '../../node/experimentStore';
 import * as path from 'node:path';
 import type { Calibration } from './calibration';
+import { currentConfigFeatures } from './configFeatures';
 
 export const EXPERIMENT_SELECTOR: vscode.DocumentSelector = [
   { scheme: 'file', pattern: '**/*.experiment.yaml' },
@@ -29,6 +30,7 @@ export class ExperimentCodeLens implements vscode.CodeLensProvider {
   }
 
   async provideCodeLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
+    if (!currentConfigFeatures().codeLens) return [];
     const top = new vscode.Range(0, 0, 0, 0);
     const parsed = parseExperimentConfig(document.getText(), { fileName: document.uri.fsPath });
     if (parsed.config === null) {

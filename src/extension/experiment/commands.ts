@@ -10,6 +10,7 @@ import { ExperimentPanel } from './experimentPanel';
 import { PreviewPanel } from './previewPanel';
 import { Calibration } from './calibration';
 import { registerConfigProviders } from './configProviders';
+import { newExperiment, type NewExperimentArgs } from './newExperiment';
 
 const isExperiment = (uri: vscode.Uri) => /\.experiment\.ya?ml$/.test(uri.path);
 
@@ -48,10 +49,16 @@ export function registerExperimentCommands(context: vscode.ExtensionContext): vs
     diagnostics,
     language,
     vscode.languages.registerCodeLensProvider(EXPERIMENT_SELECTOR, lens),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('superpositionLab.config.codeLens')) lens.refresh();
+    }),
     ...registerConfigProviders(),
     vscode.commands.registerCommand('superpositionLab.runExperiment', open(true)),
     vscode.commands.registerCommand('superpositionLab.showExperiment', open(false)),
     vscode.commands.registerCommand('superpositionLab.previewExperiment', preview),
+    vscode.commands.registerCommand('superpositionLab.newExperiment', (args?: NewExperimentArgs) =>
+      newExperiment(calibration, args),
+    ),
     vscode.commands.registerCommand('superpositionLab.stopExperiment', (uri?: unknown) => {
       const config = targetConfig(uri);
       for (const panel of ExperimentPanel.all()) if (!config || panel.isFor(config)) panel.stop();

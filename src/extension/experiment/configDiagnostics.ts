@@ -3,6 +3,8 @@
 
 import * as vscode from 'vscode';
 import type { ConfigProblem } from '../../core/config/parse';
+import { schemaReportsToo } from '../../core/config/language/ownership';
+import { currentConfigFeatures } from './configFeatures';
 
 /** Offsets → positions, by a binary search over line starts (lines split at \n; \r stays in the line). */
 export function positionAt(lineStarts: readonly number[], offset: number): vscode.Position {
@@ -41,9 +43,13 @@ export class ConfigDiagnostics implements vscode.Disposable {
 
   set(uri: vscode.Uri, text: string, problems: readonly ConfigProblem[]): void {
     const starts = lineStartsOf(text);
+    const shown = currentConfigFeatures().diagnostics;
     this.collection.set(
       uri,
-      problems.filter((p) => p.override === undefined).map((p) => toDiagnostic(starts, p)),
+      problems
+        .filter((p) => p.override === undefined)
+        .filter((p) => shown === 'all' || (shown === 'beyond-schema' && !schemaReportsToo(p.code)))
+        .map((p) => toDiagnostic(starts, p)),
     );
   }
 

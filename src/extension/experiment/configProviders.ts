@@ -1,9 +1,11 @@
 // Completion, hover and the document outline of `*.experiment.yaml`: thin adapters from the pure
 // language functions (src/core/config/language.ts, offsets in, offsets out) to VS Code's API.
-// They work without the Red Hat YAML extension; with it, both offer keys (its from the schema).
+// They work without the Red Hat YAML extension; with it, completion and hover are left to it by
+// default (it serves them from this extension's schema), so nothing is offered twice.
 
 import * as vscode from 'vscode';
 import { completionsAt, hoverAt, outline, type OutlineSymbol } from '../../core/config/language';
+import { currentConfigFeatures } from './configFeatures';
 
 const SELECTOR: vscode.DocumentSelector = [
   { scheme: 'file', pattern: '**/*.experiment.{yaml,yml}' },
@@ -22,6 +24,7 @@ const COMPLETION_KIND = {
 
 const completion: vscode.CompletionItemProvider = {
   provideCompletionItems(document, position) {
+    if (!currentConfigFeatures().completion) return [];
     const entries = completionsAt(document.getText(), document.offsetAt(position));
     return entries.map((e) => {
       const item = new vscode.CompletionItem(e.label, COMPLETION_KIND[e.kind]);
@@ -38,6 +41,7 @@ const completion: vscode.CompletionItemProvider = {
 
 const hover: vscode.HoverProvider = {
   provideHover(document, position) {
+    if (!currentConfigFeatures().hover) return null;
     const info = hoverAt(document.getText(), document.offsetAt(position));
     return info
       ? new vscode.Hover(new vscode.MarkdownString(info.markdown), range(document, info.start, info.end))
