@@ -41,8 +41,9 @@ export class ConfigLanguage implements vscode.Disposable, vscode.CodeActionProvi
       vscode.workspace.onDidCloseTextDocument((d) => this.forget(d)),
       // superpositionLab.config.diagnostics decides which problems show: apply a change at once.
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('superpositionLab.config'))
+        if (e.affectsConfiguration('superpositionLab.config')) {
           for (const d of vscode.workspace.textDocuments) this.check(d);
+        }
       }),
       vscode.languages.registerCodeActionsProvider({ pattern: '**/*.experiment.{yaml,yml}' }, this, {
         providedCodeActionKinds: [vscode.CodeActionKind.QuickFix],

@@ -32,8 +32,9 @@ export async function newExperiment(calibration: Calibration, args: NewExperimen
     prompt: `The experiment's name; the file is <name>.experiment.yaml in ${folder.path.split('/').pop() ?? folder.path}`,
     value: await freeName(folder, template.name),
     validateInput: async (value) => {
-      if (!SAFE_NAME.test(value))
+      if (!SAFE_NAME.test(value)) {
         return 'Use letters, digits, ".", "_" and "-" (at most 64, not starting with "." or "-").';
+      }
       return (await exists(fileFor(folder, value))) ? `${value}.experiment.yaml already exists here.` : undefined;
     },
   });
@@ -60,8 +61,9 @@ async function pickTemplate(calibration: Calibration): Promise<TemplatePick | un
 async function targetFolder(): Promise<vscode.Uri | undefined> {
   const folders = vscode.workspace.workspaceFolders ?? [];
   if (folders.length === 1) return folders[0]!.uri;
-  if (folders.length > 1)
+  if (folders.length > 1) {
     return (await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Where to write the experiment' }))?.uri;
+  }
   const picked = await vscode.window.showOpenDialog({
     canSelectFolders: true,
     canSelectFiles: false,
