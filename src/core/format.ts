@@ -56,3 +56,8 @@ const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' })
 export function naturalCompare(a: string, b: string): number {
   return collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
 }
+
+/** A name made safe for a file name: runs of anything but letters and digits become one "-". */
+export function fileSlug(s: string): string {
+  return s.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '');
+}

@@ -14,7 +14,7 @@ import {
 } from '../../core/charts/analysisSpecs';
 import type { PartialNorms } from '../../core/analysis/superposition';
 import { linearFit } from '../../core/stats/regression';
-import { formatInteger, formatValue } from '../../core/format';
+import { formatInteger, formatValue, fileSlug } from '../../core/format';
 import { dispatch, isMessageOf, type Handlers } from '../../shared/channel';
 import {
   ANALYSIS_PROTOCOL_VERSION,
@@ -71,7 +71,6 @@ const jobs = new Map<string, PageJob>();
 let charts: Chart[] = [];
 
 const byId = (id: string) => subjects.find((s) => s.subject.id === id);
-const slug = (s: string) => s.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '');
 
 // ---------------------------------------------------------------------------------------------
 // Jobs: host blocks → worker, worker progress → page and host.
@@ -226,7 +225,10 @@ function computeInfo(r: AnalysisReport, cached: boolean): string {
 }
 
 function statusLine(state: SubjectState): HTMLElement {
-  const line = h('div', { class: 'status', attrs: { 'aria-live': 'polite', id: `status-${slug(state.subject.id)}` } });
+  const line = h('div', {
+    class: 'status',
+    attrs: { 'aria-live': 'polite', id: `status-${fileSlug(state.subject.id)}` },
+  });
   switch (state.status) {
     case 'queued':
       line.append(h('span', { class: 'muted', text: 'Waiting…' }));
@@ -276,7 +278,7 @@ function statusLine(state: SubjectState): HTMLElement {
 /** Updates only the status lines (progress ticks), keeping focus on Cancel. */
 function renderStatus(): void {
   for (const state of subjects) {
-    const old = document.getElementById(`status-${slug(state.subject.id)}`);
+    const old = document.getElementById(`status-${fileSlug(state.subject.id)}`);
     if (!old) continue;
     if (init.mode === 'compare') {
       old.replaceWith(compactStatus(state));
@@ -302,7 +304,7 @@ function compactStatus(state: SubjectState): HTMLElement {
     case 'running':
       return h(
         'span',
-        { class: 'muted', attrs: { id: `status-${slug(state.subject.id)}` } },
+        { class: 'muted', attrs: { id: `status-${fileSlug(state.subject.id)}` } },
         h('progress', {
           attrs: {
             max: '100',
@@ -441,7 +443,7 @@ async function renderSingle(state: SubjectState): Promise<string[]> {
   if (state.status !== 'done' || !r) return rendered;
   const plots = h('div', { class: 'plots' });
   body.append(summaryCard(r), plots);
-  const base = slug(`${s.file.split('/').pop()}-${s.tensor}`);
+  const base = fileSlug(`${s.file.split('/').pop()}-${s.tensor}`);
   await figure('chart-row-norms', rowNormSpec(r), `${base}-row-norms`, plots);
   rendered.push('rowNorms');
   const overlaps = sqOverlapSpec(r);

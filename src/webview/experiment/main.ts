@@ -15,7 +15,7 @@ import {
   weakLossSpec,
 } from '../../core/charts/experimentSpecs';
 import { gramMatrix } from '../../core/analysis/gram';
-import { formatValue } from '../../core/format';
+import { formatValue, fileSlug } from '../../core/format';
 import { dispatch, isMessageOf, type Handlers } from '../../shared/channel';
 import {
   EXPERIMENT_PROTOCOL_VERSION,
@@ -72,8 +72,6 @@ const weights = new Map<string, { n: number; m: number; W: Float32Array } | { er
 let charts: Chart[] = [];
 let lossChart: Chart | null = null;
 let liveTimer: ReturnType<typeof setTimeout> | undefined;
-
-const slug = (s: string) => s.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '');
 
 // ---------------------------------------------------------------------------------------------
 // Training: host `train` → worker job → host `runDone` / `runFailed`.
@@ -268,7 +266,7 @@ function renderStatus(): void {
 
 async function figure(id: string, data: ChartData | null, baseName: string, into: HTMLElement, drawn: string[]) {
   if (data === null) return null;
-  const chart = await chartFigure(id, data, `${slug(overview?.name ?? 'experiment')}-${baseName}`, into, post);
+  const chart = await chartFigure(id, data, `${fileSlug(overview?.name ?? 'experiment')}-${baseName}`, into, post);
   if (chart) {
     charts.push(chart);
     drawn.push(id);
@@ -315,7 +313,7 @@ async function renderSelection(): Promise<void> {
   );
   const plots = h('div', { class: 'selection-plots' });
   holder.replaceChildren(h('h2', { text: `Run ${run.id}` }), actions, plots);
-  const chart = await chartFigure('chart-norms', normHistogramSpec(run), `${slug(run.id)}-row-norms`, plots, post);
+  const chart = await chartFigure('chart-norms', normHistogramSpec(run), `${fileSlug(run.id)}-row-norms`, plots, post);
   if (chart) selectionCharts.push(chart);
   if (run.n > HEATMAP_MAX_ROWS) {
     plots.append(h('p', { class: 'muted', text: `No W Wᵀ heatmap for n = ${run.n} (over ${HEATMAP_MAX_ROWS}).` }));
@@ -334,7 +332,7 @@ async function renderSelection(): Promise<void> {
   const gram = gramMatrix(w.W, w.n, w.m);
   const map = drawHeatmap(gram, w.n, `W Wᵀ of ${run.id} (features in frequency order)`);
   map.element.append(
-    exportBar({ baseName: `${slug(run.id)}-gram`, png: async () => map.canvas.toDataURL('image/png') }, post),
+    exportBar({ baseName: `${fileSlug(run.id)}-gram`, png: async () => map.canvas.toDataURL('image/png') }, post),
   );
   map.element.id = 'heatmap';
   plots.append(map.element);

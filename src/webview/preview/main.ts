@@ -26,6 +26,7 @@ import { h } from '../dom';
 import { onThemeChange, type Chart } from '../charts/vegaChart';
 import { chartFigure } from '../charts/chartFigure';
 import { WorkerClient, JobError } from '../workerClient';
+import { fileSlug } from '../../core/format';
 
 /** The quick check starts after this long without edits. */
 const QUICK_DELAY_MS = 600;
@@ -60,8 +61,6 @@ let themeChanged = false;
 let measured: MeasuredPoint[] = [];
 let quick: { version: number; state: QuickCheckState; message: string; jobId?: string } | null = null;
 let quickTimer: ReturnType<typeof setTimeout> | undefined;
-
-const slug = (s: string) => s.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '');
 
 function setQuick(version: number, state: QuickCheckState, message: string, jobId?: string): void {
   quick = { version, state, message, jobId };
@@ -225,7 +224,7 @@ async function figure(
   const chart = await chartFigure(
     id,
     data,
-    `${slug(shown?.config.name ?? 'preview')}-${id.replace(/^chart-/, '')}`,
+    `${fileSlug(shown?.config.name ?? 'preview')}-${id.replace(/^chart-/, '')}`,
     into,
     post,
   );
