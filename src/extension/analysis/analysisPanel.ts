@@ -24,6 +24,7 @@ import { loadComputePage } from '../computePage';
 import type { ResultCache } from './resultCache';
 import type { ResolvedSubject } from './subjects';
 import { saveExport } from './exports';
+import { panelIcon } from '../panelIcon';
 
 export const ANALYSIS_VIEW_TYPE = 'superpositionLab.analysis';
 
@@ -126,6 +127,7 @@ export class AnalysisPanel implements vscode.Disposable {
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
       { enableScripts: true, retainContextWhenHidden: true },
     );
+    panel.iconPath = panelIcon(context.extensionUri);
     const created = new AnalysisPanel(key, panel, subjects, mode, cache, context.extensionUri);
     AnalysisPanel.open.set(key, created);
     return created;

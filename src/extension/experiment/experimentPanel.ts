@@ -42,6 +42,7 @@ import { saveExport } from '../analysis/exports';
 import type { ConfigDiagnostics } from './configDiagnostics';
 import type { Calibration } from './calibration';
 import { configProblems } from './configLanguage';
+import { panelIcon } from '../panelIcon';
 
 export const EXPERIMENT_VIEW_TYPE = 'superpositionLab.experiment';
 
@@ -139,6 +140,7 @@ export class ExperimentPanel implements vscode.Disposable {
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
       { enableScripts: true, retainContextWhenHidden: true },
     );
+    panel.iconPath = panelIcon(context.extensionUri);
     const created = new ExperimentPanel(configUri, panel, diagnostics, calibration, context.extensionUri, options.run);
     ExperimentPanel.open.set(key, created);
     return created;

@@ -25,6 +25,7 @@ import { log } from '../log';
 import { settings } from '../settings';
 import { saveExport } from '../analysis/exports';
 import type { Calibration } from './calibration';
+import { panelIcon } from '../panelIcon';
 
 export const PREVIEW_VIEW_TYPE = 'superpositionLab.preview';
 
@@ -107,6 +108,7 @@ export class PreviewPanel implements vscode.Disposable {
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
       { enableScripts: true, retainContextWhenHidden: true },
     );
+    panel.iconPath = panelIcon(context.extensionUri);
     const created = new PreviewPanel(document, panel, calibration, context.extensionUri);
     PreviewPanel.open.set(key, created);
     return created;
