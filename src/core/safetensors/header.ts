@@ -165,8 +165,8 @@ export function parseHeaderText(
   fileSize: number,
   headerLength: number,
 ): SafetensorsHeader {
-  const raw = scanHeaderJson(text, fileName);
-  const tensors = raw.entries.map((entry) => parseEntry(fileName, entry));
+  const tensors: TensorEntry[] = [];
+  const raw = scanHeaderJson(text, fileName, (entry) => tensors.push(parseEntry(fileName, entry)));
   const metadata = raw.metadata ?? null;
   const dataStart = 8 + headerLength;
   checkTiling(fileName, tensors, fileSize - dataStart);

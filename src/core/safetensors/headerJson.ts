@@ -44,15 +44,13 @@ export type EntryField = (typeof ENTRY_FIELDS)[number];
 
 export interface RawEntry {
   readonly name: string;
-  /** Null when the entry is not an object; then `text` says what it was. */
+  /** Null when the entry is not an object. */
   readonly fields: Partial<Record<EntryField, RawValue>> | null;
-  readonly text: string;
 }
 
 export interface RawHeader {
   /** `undefined` when absent; `null` when given as null; otherwise the parsed string map. */
   readonly metadata: Record<string, string> | null | undefined;
-  readonly entries: readonly RawEntry[];
 }
 
 const isEntryField = (key: string): key is EntryField => (ENTRY_FIELDS as readonly string[]).includes(key);
@@ -72,6 +70,7 @@ class HeaderScanner {
   constructor(
     private readonly text: string,
     private readonly file: string,
+    private readonly onEntry: (entry: RawEntry) => void,
   ) {}
 
   parse(): RawHeader {
@@ -80,25 +79,23 @@ class HeaderScanner {
       throw new CoreError('safetensors/header-not-object', messages.headerNotObject(this.file));
     }
     const seen = new Set<string>();
-    const entries: RawEntry[] = [];
     let metadata: Record<string, string> | null | undefined;
     this.readObject((key) => {
       // JSON.parse would keep the last of two equal names; the format forbids duplicates.
       if (seen.has(key)) throw new CoreError('safetensors/duplicate-name', messages.duplicateName(this.file, key));
       seen.add(key);
       if (key === '__metadata__') metadata = this.readMetadata();
-      else entries.push(this.readEntry(key));
+      else this.onEntry(this.readEntry(key));
     });
     this.skipWhitespace();
     if (this.pos < this.text.length) this.syntax('unexpected text after the header object');
-    return { metadata, entries };
+    return { metadata };
   }
 
   private readEntry(name: string): RawEntry {
-    const start = this.pos;
     if (this.peek() !== 0x7b) {
       this.skipValue();
-      return { name, fields: null, text: this.text.slice(start, this.pos) };
+      return { name, fields: null };
     }
     const fields: Partial<Record<EntryField, RawValue>> = {};
     this.readObject((key) => {
@@ -112,7 +109,7 @@ class HeaderScanner {
       }
       fields[key] = this.readFieldValue(true);
     });
-    return { name, fields, text: this.text.slice(start, this.pos) };
+    return { name, fields };
   }
 
   private readMetadata(): Record<string, string> | null {
@@ -387,9 +384,11 @@ function hexDigit(c: number): number {
 }
 
 /**
- * Reads the header text into entries and metadata. Leading and trailing JSON whitespace is
- * allowed (the reference accepts both); anything else outside the one object is an error.
+ * Reads the header text, handing each tensor entry to `onEntry` as soon as it is read (so a header
+ * of millions of entries never holds them all in raw form), and returns the metadata. Leading and
+ * trailing JSON whitespace is allowed (the reference accepts both); anything else outside the one
+ * object is an error.
  */
-export function scanHeaderJson(text: string, fileName: string): RawHeader {
-  return new HeaderScanner(text, fileName).parse();
+export function scanHeaderJson(text: string, fileName: string, onEntry: (entry: RawEntry) => void): RawHeader {
+  return new HeaderScanner(text, fileName, onEntry).parse();
 }
