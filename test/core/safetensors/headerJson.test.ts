@@ -2,7 +2,7 @@
 // (serde_json inside huggingface/safetensors): nesting limit, duplicate fields, integers as
 // written, surrogate escapes, whitespace, strict syntax.
 import { describe, expect, it } from 'vitest';
-import { readSafetensorsHeader, memoryReader } from '../../../src/core/safetensors/reader';
+import { readSafetensorsHeader, memoryReader, MAX_HEADER_BYTES } from '../../../src/core/safetensors/reader';
 import { MAX_NESTING_DEPTH } from '../../../src/core/safetensors/headerJson';
 import { CoreError, type ErrorCode } from '../../../src/core/errors';
 import { rawFile } from '../../fixtures/safetensors';
@@ -49,6 +49,19 @@ describe('nesting depth (serde_json: recursion limit 128)', () => {
     expect(await outcome(withExtra(objects(MAX_NESTING_DEPTH - 1)))).toBe('safetensors/header-depth');
     const deepMetadata = rawFile(`{"__metadata__":{"a":${'['.repeat(200)}${']'.repeat(200)}}}`);
     expect(await outcome(deepMetadata)).toBe('safetensors/header-depth');
+  });
+
+  it('refuses a 100,000,000-byte header of nested brackets quickly (bench/hostile-header.ts measures it)', async () => {
+    const n = MAX_HEADER_BYTES;
+    const bytes = new Uint8Array(8 + n).fill(0x5b /* [ */, 8);
+    new DataView(bytes.buffer).setBigUint64(0, BigInt(n), true);
+    bytes.set(new TextEncoder().encode('{"w":'), 8);
+    const t0 = performance.now();
+    expect(await outcome(bytes)).toBe('safetensors/header-depth');
+    const ms = performance.now() - t0;
+    console.log(`100 MB nested header refused in ${ms.toFixed(0)} ms`);
+    // Generous for a loaded CI machine; the point is seconds-and-gigabytes versus milliseconds.
+    expect(ms).toBeLessThan(3000);
   });
 
   it('refuses deep nesting when it is met, before the syntax of the rest is known', async () => {
