@@ -68,7 +68,8 @@ def main():
                 case["reference"] = got
     print(f"safetensors {safetensors.__version__}: {len(doc['cases'])} cases, {disagreements} disagreements")
     if args.write and disagreements:
-        CORPUS.write_text(json.dumps(doc, indent=1, ensure_ascii=True) + "\n", encoding="utf-8")
+        CORPUS.write_text(json.dumps(doc, indent=2, ensure_ascii=True) + "\n", encoding="utf-8")
+        print("corpus rewritten: run `npx prettier --write` on it before committing")
     sys.exit(1 if disagreements and not args.write else 0)
 
 
