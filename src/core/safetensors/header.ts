@@ -19,10 +19,9 @@
 
 import { CoreError, messages } from '../errors';
 import { type Dtype, DTYPE_INFO, isDtype } from './dtype';
-import { excerpt, scanHeaderJson, type RawEntry, type RawValue } from './headerJson';
+import { excerpt, MAX_RANK, scanHeaderJson, type RawEntry, type RawValue } from './headerJson';
 
-/** No real tensor has more dimensions (NumPy's own limit is 64); bounds the work per entry. */
-export const MAX_RANK = 64;
+export { MAX_RANK };
 
 /** Where a tensor's bytes are, and what they hold. Offsets are relative to the data section. */
 export interface TensorEntry {

@@ -22,8 +22,11 @@ import { CoreError, messages } from '../errors';
  */
 export const MAX_NESTING_DEPTH = 127;
 
-/** Arrays keep this many items; longer ones are counted only (no valid shape or offsets is longer). */
-export const KEPT_ARRAY_ITEMS = 65;
+/** No real tensor has more dimensions (NumPy's own limit is 64); bounds the work per entry. */
+export const MAX_RANK = 64;
+
+/** Arrays keep this many items, enough to read any valid shape and to see that one is too long. */
+const KEPT_ARRAY_ITEMS = MAX_RANK + 1;
 
 /** A value of a known entry field, kept as written where it matters. */
 export type RawValue =
