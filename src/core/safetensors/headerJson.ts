@@ -2,7 +2,8 @@
 // with the same rules as the reference implementation (serde_json inside huggingface/safetensors):
 //
 //   - nesting deeper than the reference allows is refused when the bracket is met, before any
-//     value under it is built, so a 100 MB header of `[[[[…` costs microseconds, not gigabytes;
+//     value under it is built, so the scan of a 100 MB header of `[[[[…` stops after 128
+//     characters instead of spending seconds and gigabytes;
 //   - the reader knows the header's shape (an object of tensor entries and `__metadata__`), so it
 //     builds only what validation needs: values of unknown entry fields are checked and skipped,
 //     and arrays keep at most their first few items (a count is enough to refuse the rest);
@@ -11,8 +12,8 @@
 //   - strings with an unpaired surrogate escape (`"\ud800"`) are refused, as in serde_json;
 //   - a field given twice inside one tensor entry is refused (serde's duplicate-field rule).
 //
-// Only syntax, nesting and duplicate fields are errors here; what the values mean is checked in
-// header.ts. Recursion depth is bounded by MAX_NESTING_DEPTH, so recursive descent is safe.
+// Errors here: syntax, nesting, duplicate names and fields, and `__metadata__` that is not a map
+// of strings; what the tensor entries mean is checked in header.ts. Recursion depth is bounded by MAX_NESTING_DEPTH, so recursive descent is safe.
 
 import { CoreError, messages } from '../errors';
 
