@@ -11,10 +11,12 @@ export type ErrorCode =
   | 'safetensors/header-start'
   | 'safetensors/header-utf8'
   | 'safetensors/header-json'
+  | 'safetensors/header-depth'
   | 'safetensors/header-not-object'
   | 'safetensors/duplicate-name'
   | 'safetensors/metadata'
   | 'safetensors/entry'
+  | 'safetensors/duplicate-field'
   | 'safetensors/dtype'
   | 'safetensors/shape'
   | 'safetensors/offsets'
@@ -106,6 +108,10 @@ export const messages = {
     `${file} is not a safetensors file: the header should start with "{" but starts with ${got}.`,
   headerUtf8: (file: string) => `${file} has a header that is not valid UTF-8 text.`,
   headerJson: (file: string, reason: string) => `${file} has a header that is not valid JSON (${reason}).`,
+  headerDepth: (file: string, max: number) =>
+    `${file} has a header nested more than ${max} levels deep (the reference implementation's limit); the file is corrupt or hostile.`,
+  duplicateField: (file: string, name: string, field: string) =>
+    `${file}: tensor "${name}" gives its ${field} more than once.`,
   headerNotObject: (file: string) => `${file} has a header that is valid JSON but not an object of tensors.`,
   duplicateName: (file: string, name: string) => `${file} lists the tensor "${name}" more than once in its header.`,
   metadata: (file: string, reason: string) => `${file} has an invalid __metadata__ entry: ${reason}.`,

@@ -16,6 +16,8 @@ let f16Table: Float32Array | undefined;
 let e4m3Table: Float32Array | undefined;
 let e5m2Table: Float32Array | undefined;
 let e8m0Table: Float32Array | undefined;
+let e4m3fnuzTable: Float32Array | undefined;
+let e5m2fnuzTable: Float32Array | undefined;
 
 /** IEEE 754 binary16 → number. */
 export function f16ToNumber(h: number): number {
@@ -45,6 +47,32 @@ export function e5m2ToNumber(b: number): number {
 /** OCP E8M0 scale: 2^(b−127), 0xFF is NaN. No sign, no mantissa. */
 export function e8m0ToNumber(b: number): number {
   return b === 0xff ? NaN : 2 ** (b - 127);
+}
+
+/**
+ * The "FNUZ" 8-bit floats (Graphcore/AMD; LLVM APFloat, ml_dtypes): IEEE-like with `expBits`
+ * exponent bits and bias 2^(expBits−1), but no infinities and no negative zero: 0x80, the pattern
+ * that would be −0, is the only NaN, and the all-ones exponent holds ordinary numbers.
+ */
+function fnuzToNumber(b: number, expBits: number, manBits: number): number {
+  if (b === 0x80) return NaN;
+  const bias = 2 ** (expBits - 1);
+  const sign = b & 0x80 ? -1 : 1;
+  const exp = (b >> manBits) & ((1 << expBits) - 1);
+  const mant = b & ((1 << manBits) - 1);
+  const fraction = mant / 2 ** manBits;
+  if (exp === 0) return sign * fraction * 2 ** (1 - bias);
+  return sign * (1 + fraction) * 2 ** (exp - bias);
+}
+
+/** F8_E4M3FNUZ: bias 8, max 240, smallest subnormal 2^−10, 0x80 is NaN. */
+export function e4m3fnuzToNumber(b: number): number {
+  return fnuzToNumber(b, 4, 3);
+}
+
+/** F8_E5M2FNUZ: bias 16, max 57344, smallest subnormal 2^−17, 0x80 is NaN. */
+export function e5m2fnuzToNumber(b: number): number {
+  return fnuzToNumber(b, 5, 2);
 }
 
 function table(size: number, fn: (i: number) => number): Float32Array {
@@ -112,6 +140,12 @@ export function decodeToFloat32(bytes: Uint8Array, dtype: Dtype, out?: Float32Ar
       break;
     case 'F8_E8M0':
       lookup8(a, (e8m0Table ??= table(256, e8m0ToNumber)), result);
+      break;
+    case 'F8_E4M3FNUZ':
+      lookup8(a, (e4m3fnuzTable ??= table(256, e4m3fnuzToNumber)), result);
+      break;
+    case 'F8_E5M2FNUZ':
+      lookup8(a, (e5m2fnuzTable ??= table(256, e5m2fnuzToNumber)), result);
       break;
     case 'I64':
     case 'U64': {

@@ -1,4 +1,5 @@
-// Every dtype of the safetensors format (huggingface/safetensors `Dtype`), with its width in
+// Every dtype of the safetensors format (huggingface/safetensors `Dtype`, 22 in the 0.8 reference;
+// the order is the reference's enum order), with its width in
 // bits and whether we can turn it into numbers. Sub-byte dtypes (F4, F6_*) and complex C64 are
 // listed, sized and validated like the rest, but not decoded: see `why` below.
 
@@ -12,6 +13,8 @@ export const DTYPES = [
   'F8_E5M2',
   'F8_E4M3',
   'F8_E8M0',
+  'F8_E4M3FNUZ',
+  'F8_E5M2FNUZ',
   'I16',
   'U16',
   'F16',
@@ -46,6 +49,8 @@ export const DTYPE_INFO: Readonly<Record<Dtype, DtypeInfo>> = {
   F8_E5M2: { bits: 8, notDecodableBecause: null },
   F8_E4M3: { bits: 8, notDecodableBecause: null },
   F8_E8M0: { bits: 8, notDecodableBecause: null },
+  F8_E4M3FNUZ: { bits: 8, notDecodableBecause: null },
+  F8_E5M2FNUZ: { bits: 8, notDecodableBecause: null },
   I16: { bits: 16, notDecodableBecause: null },
   U16: { bits: 16, notDecodableBecause: null },
   F16: { bits: 16, notDecodableBecause: null },

@@ -1,11 +1,14 @@
 // Validation of a safetensors header (the JSON after the 8-byte length), as strict as the
 // reference implementation (huggingface/safetensors `Metadata::validate`) and then some:
 //
-//   1. the header is a JSON object, with no tensor name given twice (JSON.parse would silently
-//      keep the last one, so we scan for duplicates ourselves);
+//   1. the header is one JSON object (whitespace around it is allowed), nested at most as deep as
+//      the reference reads, with no tensor name given twice and no field given twice inside an
+//      entry (headerJson.ts reads it in one linear pass);
 //   2. `__metadata__`, if present and not null, maps strings to strings;
 //   3. every other entry is an object with a known `dtype`, a `shape` of non-negative integers
-//      (rank ≤ MAX_RANK), and `data_offsets` [begin, end] of non-negative integers with begin ≤ end;
+//      (rank ≤ MAX_RANK), and `data_offsets` [begin, end] of non-negative integers with begin ≤ end,
+//      integers written as integers (`1.0`, `1e0`, `-0` are refused, as serde refuses them) and at
+//      most 2^53 − 1 (the reference allows up to 2^64 − 1; only an empty tensor could use that);
 //   4. numel × bits is computed with overflow checks, must be a whole number of bytes, and must
 //      equal end − begin;
 //   5. sorted by offset, the tensors tile the data section exactly: the first starts at 0, each
@@ -16,9 +19,9 @@
 
 import { CoreError, messages } from '../errors';
 import { type Dtype, DTYPE_INFO, isDtype } from './dtype';
+import { excerpt, MAX_RANK, scanHeaderJson, type RawEntry, type RawValue } from './headerJson';
 
-/** No real tensor has more dimensions (NumPy's own limit is 64); bounds the work per entry. */
-export const MAX_RANK = 64;
+export { MAX_RANK };
 
 /** Where a tensor's bytes are, and what they hold. Offsets are relative to the data section. */
 export interface TensorEntry {
@@ -45,113 +48,75 @@ export interface SafetensorsHeader {
   readonly tensors: readonly TensorEntry[];
 }
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-
-const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+/** Sizes and offsets are exact in a double only up to 2^53 − 1. */
+const MAX_EXACT = Number.MAX_SAFE_INTEGER;
 
 /**
- * The first key of the top-level object that occurs twice, if any. Only called on text that
- * JSON.parse accepted, so a simple scan of strings and brackets is exact.
+ * A size or offset as written: a plain non-negative integer (serde reads a usize; `1.0`, `1e0`
+ * and `-0` are floats to it), at most 2^53 − 1. Returns the number, or the reason it is not one.
  */
-export function findDuplicateTopLevelKey(text: string): string | undefined {
-  const seen = new Set<string>();
-  let depth = 0;
-  let expectKey = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22 /* " */) {
-      const start = i;
-      for (i++; i < text.length; i++) {
-        const d = text.charCodeAt(i);
-        if (d === 0x5c /* \ */) i++;
-        else if (d === 0x22) break;
-      }
-      if (depth === 1 && expectKey) {
-        const key = JSON.parse(text.slice(start, i + 1)) as string;
-        if (seen.has(key)) return key;
-        seen.add(key);
-        expectKey = false;
-      }
-    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
-      depth++;
-      if (depth === 1) expectKey = true;
-    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
-      depth--;
-    } else if (c === 0x2c /* , */ && depth === 1) {
-      expectKey = true;
-    }
+function readCount(value: RawValue): number | string {
+  if (value.kind !== 'number' || !/^(?:0|[1-9][0-9]*)$/.test(value.text)) {
+    return `${excerpt(value.text)} is not a non-negative integer`;
   }
-  return undefined;
+  const n = Number(value.text);
+  // Compare as written: Number() rounds 9007199254740993 down to a safe-looking neighbour.
+  if (value.text.length > 16 || n > MAX_EXACT) {
+    return `${excerpt(value.text)} is larger than ${MAX_EXACT.toLocaleString('en-US')}, the largest size this reader handles exactly`;
+  }
+  return n;
 }
 
-function parseMetadata(file: string, value: unknown): Record<string, string> | null {
-  if (value === null) return null;
-  if (!isPlainObject(value)) {
-    throw new CoreError('safetensors/metadata', messages.metadata(file, 'it must be an object of strings'));
-  }
-  // A null prototype, so a key named "__proto__" is stored as data, not as a prototype.
-  const out = Object.create(null) as Record<string, string>;
-  for (const [k, v] of Object.entries(value)) {
-    if (typeof v !== 'string') {
-      throw new CoreError(
-        'safetensors/metadata',
-        messages.metadata(file, `the value of "${k}" is ${JSON.stringify(v)?.slice(0, 40) ?? typeof v}, not a string`),
-      );
-    }
-    out[k] = v;
-  }
-  return out;
-}
-
-function parseEntry(file: string, name: string, value: unknown): TensorEntry {
-  if (!isPlainObject(value)) {
+function parseEntry(file: string, raw: RawEntry): TensorEntry {
+  const name = raw.name;
+  const fields = raw.fields;
+  if (fields === null) {
     throw new CoreError(
       'safetensors/entry',
       messages.entry(file, name, 'is not an object with dtype, shape and data_offsets'),
     );
   }
-  const { dtype, shape, data_offsets: offsets } = value;
-  if (dtype === undefined) throw new CoreError('safetensors/entry', messages.entry(file, name, 'has no dtype'));
-  if (!isDtype(dtype)) throw new CoreError('safetensors/dtype', messages.dtype(file, name, String(dtype)));
-  if (!Array.isArray(shape)) {
+  const { dtype: rawDtype, shape: rawShape, data_offsets: rawOffsets } = fields;
+  if (rawDtype === undefined) throw new CoreError('safetensors/entry', messages.entry(file, name, 'has no dtype'));
+  const dtypeText = rawDtype.kind === 'string' ? rawDtype.value : excerpt(rawDtype.text);
+  if (!isDtype(dtypeText)) throw new CoreError('safetensors/dtype', messages.dtype(file, name, dtypeText));
+  const dtype = dtypeText;
+  if (rawShape?.kind !== 'array') {
     throw new CoreError('safetensors/shape', messages.shape(file, name, 'it is not a list of sizes'));
   }
-  if (shape.length > MAX_RANK) {
+  if (rawShape.count > MAX_RANK) {
     throw new CoreError(
       'safetensors/shape',
-      messages.shape(file, name, `${shape.length} dimensions, more than ${MAX_RANK}`),
+      messages.shape(file, name, `${rawShape.count} dimensions, more than ${MAX_RANK}`),
     );
   }
+  const shape: number[] = [];
   let numel = 1;
-  for (const dim of shape) {
-    if (!isCount(dim)) {
-      throw new CoreError(
-        'safetensors/shape',
-        messages.shape(file, name, `${JSON.stringify(dim)} is not a non-negative integer`),
-      );
-    }
+  for (const item of rawShape.items) {
+    const dim = readCount(item);
+    if (typeof dim === 'string') throw new CoreError('safetensors/shape', messages.shape(file, name, dim));
     // numel * dim must stay a safe integer; dim = 0 is always safe.
-    if (dim > 0 && numel > Number.MAX_SAFE_INTEGER / dim) {
+    if (dim > 0 && numel > MAX_EXACT / dim) {
       throw new CoreError('safetensors/overflow', messages.overflow(file, name));
     }
     numel *= dim;
+    shape.push(dim);
   }
-  if (!Array.isArray(offsets) || offsets.length !== 2) {
+  if (rawOffsets?.kind !== 'array' || rawOffsets.count !== 2) {
     throw new CoreError('safetensors/offsets', messages.offsets(file, name, 'expected a list [begin, end]'));
   }
-  const [begin, end] = offsets as [unknown, unknown];
-  if (!isCount(begin) || !isCount(end)) {
+  const [begin, end] = rawOffsets.items.map(readCount) as [number | string, number | string];
+  if (typeof begin === 'string' || typeof end === 'string') {
     throw new CoreError(
       'safetensors/offsets',
-      messages.offsets(file, name, `${JSON.stringify(offsets)} are not non-negative integers`),
+      messages.offsets(file, name, typeof begin === 'string' ? `begin ${begin}` : `end ${end as string}`),
     );
   }
   if (end < begin) {
     throw new CoreError('safetensors/offsets', messages.offsets(file, name, `end ${end} is before begin ${begin}`));
   }
   const bits = DTYPE_INFO[dtype].bits;
-  if (numel > Number.MAX_SAFE_INTEGER / bits) {
+  if (numel > MAX_EXACT / bits) {
     throw new CoreError('safetensors/overflow', messages.overflow(file, name));
   }
   const totalBits = numel * bits;
@@ -165,7 +130,7 @@ function parseEntry(file: string, name: string, value: unknown): TensorEntry {
   if (byteLength !== end - begin) {
     throw new CoreError('safetensors/size-mismatch', messages.sizeMismatch(file, name, byteLength, end - begin));
   }
-  return { name, dtype, shape: shape as number[], numel, begin, end };
+  return { name, dtype, shape, numel, begin, end };
 }
 
 /** Checks that `tensors` tile [0, dataLength) exactly. */
@@ -199,25 +164,9 @@ export function parseHeaderText(
   fileSize: number,
   headerLength: number,
 ): SafetensorsHeader {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    const reason = e instanceof Error ? e.message : String(e);
-    throw new CoreError('safetensors/header-json', messages.headerJson(fileName, reason.slice(0, 120)));
-  }
-  if (!isPlainObject(json)) throw new CoreError('safetensors/header-not-object', messages.headerNotObject(fileName));
-  const duplicate = findDuplicateTopLevelKey(text);
-  if (duplicate !== undefined) {
-    throw new CoreError('safetensors/duplicate-name', messages.duplicateName(fileName, duplicate));
-  }
-
-  let metadata: Record<string, string> | null = null;
   const tensors: TensorEntry[] = [];
-  for (const [name, value] of Object.entries(json)) {
-    if (name === '__metadata__') metadata = parseMetadata(fileName, value);
-    else tensors.push(parseEntry(fileName, name, value));
-  }
+  const raw = scanHeaderJson(text, fileName, (entry) => tensors.push(parseEntry(fileName, entry)));
+  const metadata = raw.metadata ?? null;
   const dataStart = 8 + headerLength;
   checkTiling(fileName, tensors, fileSize - dataStart);
   return { fileName, fileSize, headerLength, dataStart, metadata, tensors };

@@ -47,8 +47,12 @@ export async function readExactly(reader: RangedReader, offset: number, length: 
   return bytes;
 }
 
-function describeStart(byte: number | undefined): string {
-  if (byte === undefined) return 'nothing (the header is empty)';
+const isJsonWhitespace = (byte: number): boolean => byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
+
+function describeStart(byte: number | undefined, headerLength: number): string {
+  if (byte === undefined || headerLength === 0) {
+    return headerLength === 0 ? 'nothing (the header is empty)' : 'nothing but whitespace';
+  }
   if (byte >= 0x20 && byte < 0x7f) return JSON.stringify(String.fromCharCode(byte));
   return `byte 0x${byte.toString(16).padStart(2, '0')}`;
 }
@@ -67,18 +71,21 @@ export async function readSafetensorsHeader(reader: RangedReader): Promise<Safet
   if (8 + n > reader.size) {
     throw new CoreError('safetensors/header-truncated', messages.headerTruncated(file, n, reader.size));
   }
-  // Sniff before reading more: a non-safetensors file fails here after one small read.
-  if (n === 0 || first[8] !== 0x7b /* { */) {
-    throw new CoreError(
-      'safetensors/header-start',
-      messages.headerStart(file, describeStart(n === 0 ? undefined : first[8])),
-    );
+  // Sniff before reading more: a non-safetensors file fails here after one small read. JSON
+  // whitespace before "{" is allowed, as the reference allows it (files padded at the front exist).
+  const sniffEnd = Math.min(first.length, 8 + n);
+  let start = 8;
+  while (start < sniffEnd && isJsonWhitespace(first[start]!)) start++;
+  if (start === 8 + n || (start < sniffEnd && first[start] !== 0x7b) /* { */) {
+    const got = describeStart(start === 8 + n ? undefined : first[start], n);
+    throw new CoreError('safetensors/header-start', messages.headerStart(file, got));
   }
   const headerBytes = 8 + n <= first.length ? first.subarray(8, 8 + n) : await readExactly(reader, 8, n);
 
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(headerBytes);
+    // ignoreBOM keeps a byte-order mark in the text, where the JSON reader refuses it as serde does.
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(headerBytes);
   } catch {
     throw new CoreError('safetensors/header-utf8', messages.headerUtf8(file));
   }

@@ -171,3 +171,73 @@ describe('random mutation of safetensors files', () => {
     expect(errors).toBeGreaterThan(300);
   });
 });
+
+describe('random nesting and duplicate fields', () => {
+  /** Nested arrays and objects, mixed at random, with random whitespace, and how deep it is. */
+  function nestedValue(r: Rand, levels: number): { text: string; depth: number } {
+    let open = '';
+    let close = '';
+    for (let i = 0; i < levels; i++) {
+      const ws = pick(r, ['', ' ', '\n', '\t ']);
+      if (r() < 0.5) {
+        open += `[${ws}${r() < 0.3 ? '1,' : ''}`;
+        close = `${ws}]${close}`;
+      } else {
+        open += `{${ws}"k${i}":`;
+        close = `${ws}}${close}`;
+      }
+    }
+    const leaf = pick(r, ['0', '"s"', 'null', '[]', '{}']);
+    return { text: open + leaf + close, depth: levels + (leaf.length === 2 ? 1 : 0) };
+  }
+
+  // Key spellings that decode to the same field name, so duplicates hide behind escapes too.
+  const SPELLINGS: Record<string, string[]> = {
+    dtype: ['"dtype"', '"d\\u0074ype"'],
+    shape: ['"shape"', '"\\u0073hape"'],
+    data_offsets: ['"data_offsets"', '"data\\u005foffsets"'],
+  };
+  const FIELD_VALUES: Record<string, string> = { dtype: '"U8"', shape: '[2]', data_offsets: '[0,2]' };
+
+  it('1,000 headers: refused exactly when nested past 127 levels or when an entry repeats a field', async () => {
+    const r = prng(SEED + 2);
+    const outcomes = new Map<string, number>();
+    for (let i = 0; i < 1000; i++) {
+      const k = 100 + int(r, 40);
+      const fields = ['dtype', 'shape', 'data_offsets'].map((f) => `${pick(r, SPELLINGS[f]!)}:${FIELD_VALUES[f]}`);
+      const repeated = r() < 0.3 ? pick(r, ['dtype', 'shape', 'data_offsets']) : undefined;
+      if (repeated !== undefined) fields.push(`${pick(r, SPELLINGS[repeated]!)}:${FIELD_VALUES[repeated]}`);
+      if (r() < 0.3) fields.push('"note":1', '"note":2'); // unknown fields may repeat
+      const deepFirst = r() < 0.5;
+      const nested = nestedValue(r, k);
+      const extra = `"x":${nested.text}`;
+      // Shuffle the fields, and put the deep one before or after them.
+      for (let j = fields.length - 1; j > 0; j--) {
+        const m = int(r, j + 1);
+        [fields[j], fields[m]] = [fields[m]!, fields[j]!];
+      }
+      const members = deepFirst ? [extra, ...fields] : [...fields, extra];
+      const text = `{"w":{${members.join(',')}}}`;
+
+      // Whichever problem comes first in the text is the one reported.
+      // The entry object is level 2, so an extra field nested d levels reaches level 2 + d.
+      const tooDeep = 2 + nested.depth > 127;
+      let expected = 'ok';
+      if (tooDeep && (deepFirst || repeated === undefined)) expected = 'safetensors/header-depth';
+      else if (repeated !== undefined) expected = 'safetensors/duplicate-field';
+      else if (tooDeep) expected = 'safetensors/header-depth';
+
+      const got = await readSafetensorsHeader(memoryReader('n.safetensors', rawFile(text, new Uint8Array(2)))).then(
+        () => 'ok',
+        (e: unknown) => {
+          if (e instanceof CoreError) return e.code;
+          throw new Error(`seed ${SEED + 2} case ${i}: ${String(e)}`);
+        },
+      );
+      expect(got, `seed ${SEED + 2} case ${i}: ${text.slice(0, 200)}`).toBe(expected);
+      outcomes.set(got, (outcomes.get(got) ?? 0) + 1);
+    }
+    // All three outcomes must actually occur.
+    expect(outcomes.size, JSON.stringify(Object.fromEntries(outcomes))).toBe(3);
+  });
+});

@@ -5,7 +5,7 @@ import {
   MAX_HEADER_BYTES,
   type RangedReader,
 } from '../../../src/core/safetensors/reader';
-import { parseHeaderText, findDuplicateTopLevelKey, MAX_RANK } from '../../../src/core/safetensors/header';
+import { parseHeaderText, MAX_RANK } from '../../../src/core/safetensors/header';
 import { CoreError, type ErrorCode } from '../../../src/core/errors';
 import { encodeSafetensors, float32Bytes } from '../../../src/core/safetensors/write';
 import { rawFile, smallModelFile } from '../../fixtures/safetensors';
@@ -241,10 +241,21 @@ describe('readSafetensorsHeader: every validation rule has its own error', () =>
   });
 });
 
-describe('findDuplicateTopLevelKey', () => {
-  it('only looks at top-level keys, and copes with escapes', () => {
-    expect(findDuplicateTopLevelKey('{"a":{"x":1,"x":2},"b":"a"}')).toBeUndefined();
-    expect(findDuplicateTopLevelKey('{"a\\"b":1,"c":[{"a\\"b":2}],"a\\"b":3}')).toBe('a"b');
-    expect(findDuplicateTopLevelKey('{"\\u0061":1,"a":2}')).toBe('a');
+describe('duplicate names', () => {
+  const entry = (begin: number) => JSON.stringify(f32([1], [begin, begin + 4]));
+  const parse = (text: string, dataLength: number) => () =>
+    parseHeaderText(text, 'd.safetensors', 8 + 100 + dataLength, 100);
+
+  it('only top-level names count as tensor names, and escapes are decoded before comparing', () => {
+    // Equal keys inside an ignored field, and a string value equal to a name, are not duplicates.
+    expect(parse(`{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4],"x":{"k":1,"k":2}},"b":"a"}`, 4)).toThrowError(
+      expect.objectContaining({ code: 'safetensors/entry' }),
+    );
+    expect(parse(`{"a\\"b":${entry(0)},"c":${entry(4)},"a\\"b":${entry(8)}}`, 12)).toThrowError(
+      expect.objectContaining({ code: 'safetensors/duplicate-name', message: expect.stringContaining('a"b') }),
+    );
+    expect(parse(`{"\\u0061":${entry(0)},"a":${entry(4)}}`, 8)).toThrowError(
+      expect.objectContaining({ code: 'safetensors/duplicate-name' }),
+    );
   });
 });
