@@ -119,8 +119,9 @@ export async function acquireRunLock(file: string, options: LockOptions = {}): P
     startedAt: new Date().toISOString(),
   };
   for (let attempt = 0; attempt < 2; attempt++) {
-    if (await createExclusive(file, `${JSON.stringify(info)}\n`))
+    if (await createExclusive(file, `${JSON.stringify(info)}\n`)) {
       return held(file, info, options.heartbeatMs ?? staleMs / 4);
+    }
     if ((await staleReason(file, staleMs)) === null) return null;
     await takeOver(file, staleMs);
   }
