@@ -6,7 +6,8 @@
 // longer exists (a SIGKILLed task); a stale lock is taken over under a second O_EXCL file, so that
 // of two processes finding it stale, only one replaces it.
 
-import { open, readFile, rm, stat, utimes } from 'node:fs/promises';
+import { mkdir, open, readFile, rm, stat, utimes } from 'node:fs/promises';
+import * as path from 'node:path';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 
@@ -112,6 +113,7 @@ async function takeOver(file: string, staleMs: number): Promise<void> {
  */
 export async function acquireRunLock(file: string, options: LockOptions = {}): Promise<HeldLock | null> {
   const staleMs = options.staleMs ?? defaultStaleMs();
+  await mkdir(path.dirname(file), { recursive: true });
   const info: LockInfo = {
     owner: randomUUID(),
     host: hostname(),
