@@ -78,7 +78,9 @@ export async function runExperiment(
   if (!prepared.ok) return 2;
   const experiment = prepared.experiment;
   const { config, runs, outDir, resultsFile } = experiment;
-  const todo = options.shard ? shardRuns(experiment.todo, options.shard) : experiment.todo;
+  // The shard is taken of all the runs, then what is left of it: a restarted task keeps its runs.
+  const pending = new Set(experiment.todo.map((r) => r.id));
+  const todo = options.shard ? shardRuns(runs, options.shard).filter((r) => pending.has(r.id)) : experiment.todo;
   let results = experiment.results;
   const backend = (await initCompute()).name;
   const done = results.runs.length;

@@ -52,7 +52,9 @@ export function sbatchScript(input: SbatchInput): string {
     shellQuote(input.outDir),
     ...o.overrides.flatMap((s) => ['--set', shellQuote(s)]),
     '--shard',
-    `"$SLURM_ARRAY_TASK_ID/\${SLURM_ARRAY_TASK_COUNT:-${o.array}}"`,
+    // N is written out, not $SLURM_ARRAY_TASK_COUNT: a task resubmitted alone (sbatch --array=K)
+    // must still take shard K of the whole array.
+    `"$SLURM_ARRAY_TASK_ID/${o.array}"`,
   ].join(' ');
   const lines = [
     '#!/bin/bash',
