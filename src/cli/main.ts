@@ -28,6 +28,7 @@ Usage:
   superposition-lab slurm <name.experiment.yaml> [--array N] [--gpus-per-task G] [--cpus-per-task C]
                     [--time T] [--partition P] [--out DIR] [--script FILE] [--submit]
   superposition-lab reproduce [--tiny | --quick | --full] [--out DIR] [--only A,B,...] [--json]
+                    [--slurm [--array N ...] [--submit]]
   superposition-lab --help | --version
 
 Commands:
@@ -50,6 +51,8 @@ Commands:
   reproduce  Run the paper's experiments (spec §5: A–E), check its headline claims (H1–H20)
           and write DIR/report.html (self-contained, light and dark) and DIR/claims.json.
           Resumable like run; Ctrl-C keeps finished runs and writes a partial report.
+          --slurm: write (--submit: submit) one array job per experiment instead of training;
+          reproduce without --slurm then writes the report from what landed.
 
 Options:
   --json        Machine-readable output on stdout.
@@ -119,6 +122,27 @@ function partitionOption(value: string | undefined): string | undefined {
   throw new UsageError(`--partition must be a partition name (letters, digits, _ . , -), got ${value}`);
 }
 
+/** The sbatch settings shared by `slurm` and `reproduce --slurm`. */
+function slurmOptions(values: {
+  set?: string[];
+  array?: string;
+  'gpus-per-task'?: string;
+  'cpus-per-task'?: string;
+  time?: string;
+  partition?: string;
+  submit?: boolean;
+}) {
+  return {
+    overrides: values.set ?? [],
+    array: optionalNumber('--array', values.array, 1, 100_000) ?? 4,
+    gpusPerTask: optionalNumber('--gpus-per-task', values['gpus-per-task'], 0, 64),
+    cpusPerTask: optionalNumber('--cpus-per-task', values['cpus-per-task'], 1, 1024) ?? 1,
+    time: slurmTimeOption(values.time),
+    partition: partitionOption(values.partition),
+    submit: values.submit === true,
+  };
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   // The first Ctrl-C asks the running command to stop cleanly (finished work is kept); a second
   // one exits at once.
@@ -161,6 +185,7 @@ async function main(argv: readonly string[]): Promise<number> {
         partition: { type: 'string' },
         script: { type: 'string' },
         submit: { type: 'boolean', default: false },
+        slurm: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
       },
@@ -235,21 +260,7 @@ async function main(argv: readonly string[]): Promise<number> {
       }
       case 'slurm': {
         if (rest.length !== 1) throw new UsageError('slurm takes exactly one experiment config');
-        return await runSlurm(
-          rest[0]!,
-          {
-            out: values.out,
-            script: values.script,
-            overrides: values.set ?? [],
-            array: optionalNumber('--array', values.array, 1, 100_000) ?? 4,
-            gpusPerTask: optionalNumber('--gpus-per-task', values['gpus-per-task'], 0, 64),
-            cpusPerTask: optionalNumber('--cpus-per-task', values['cpus-per-task'], 1, 1024) ?? 1,
-            time: slurmTimeOption(values.time),
-            partition: partitionOption(values.partition),
-            submit: values.submit === true,
-          },
-          write,
-        );
+        return await runSlurm(rest[0]!, { out: values.out, script: values.script, ...slurmOptions(values) }, write);
       }
       case 'reproduce': {
         if (rest.length !== 0) throw new UsageError('reproduce takes no file arguments');
@@ -265,7 +276,11 @@ async function main(argv: readonly string[]): Promise<number> {
             throw new UsageError(`--only takes letters A to E, got ${values.only}`);
           }
         }
-        return await runReproduce({ mode, out: values.out, only, json, isCancelled: () => cancelled }, write);
+        if (values.script !== undefined) {
+          throw new UsageError('--script applies to slurm (reproduce writes one per experiment)');
+        }
+        const slurm = values.slurm ? { ...slurmOptions(values), overrides: [] } : undefined;
+        return await runReproduce({ mode, out: values.out, only, json, isCancelled: () => cancelled, slurm }, write);
       }
       case undefined:
         throw new UsageError('no command given');

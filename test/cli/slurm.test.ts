@@ -118,3 +118,27 @@ describe('superposition-lab slurm', () => {
     expect(cli(['slurm', configFile, '--partition', 'a b']).code).toBe(1);
   });
 });
+
+describe('superposition-lab reproduce --slurm', () => {
+  it('writes one array script per preset with runs left, trains nothing, and says how to write the report', () => {
+    const out = path.join(tmp.dir, 'repro');
+    const r = cli(['reproduce', '--tiny', '--only', 'A,C', '--out', out, '--slurm', '--array', '2']);
+    expect(r.code, r.stderr).toBe(0);
+    const scripts = ['A-strong', 'C-phi-vs-gamma'].map((name) =>
+      path.join(out, 'experiments', 'results', name, 'slurm', `${name}.sbatch`),
+    );
+    expect(r.stdout.trim().split('\n')).toEqual([
+      `A A-strong: ${scripts[0]}`,
+      `C C-phi-vs-gamma: ${scripts[1]}`,
+      `when the jobs are done: superposition-lab reproduce --tiny --only A,C --out ${out} (writes the report)`,
+    ]);
+    for (const [i, name] of ['A-strong', 'C-phi-vs-gamma'].entries()) {
+      const script = readFileSync(scripts[i]!, 'utf8');
+      expect(script).toContain('#SBATCH --array=0-1');
+      expect(script).toContain(`'${path.join(out, 'experiments', `${name}.experiment.yaml`)}'`);
+      expect(script).toContain('--shard "$SLURM_ARRAY_TASK_ID/2"');
+    }
+    expect(existsSync(path.join(out, 'report.html'))).toBe(false);
+    expect(existsSync(path.join(out, 'experiments', 'results', 'A-strong', 'runs'))).toBe(false); // nothing trained
+  });
+});

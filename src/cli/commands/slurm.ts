@@ -111,16 +111,14 @@ function submit(script: string): Promise<string> {
   });
 }
 
-export async function runSlurm(configFile: string, options: SlurmOptions, write: (s: string) => void): Promise<number> {
-  const text = await readFile(configFile, 'utf8').catch(() => {
-    throw new CoreError('file/not-found', messages.notFound(configFile));
-  });
-  const parsed = parseExperimentConfig(text, { fileName: configFile, overrides: options.overrides });
-  for (const p of parsed.problems) process.stderr.write(`${problemLine(configFile, p)}\n`);
-  if (parsed.config === null) return 2;
-  const config = parsed.config;
-  const outDir = await resolveOutDir(configFile, config.name, options.out);
-  const runs = expandSweep(config).length;
+/** Writes the array script of one experiment (and with options.submit, submits it); returns what to print. */
+export async function writeSbatch(
+  configFile: string,
+  config: { readonly name: string },
+  outDir: string,
+  runs: number,
+  options: SlurmOptions,
+): Promise<{ readonly scriptFile: string; readonly jobId: string | null }> {
   const scriptFile = path.resolve(options.script ?? path.join(outDir, 'slurm', `${config.name}.sbatch`));
   const script = sbatchScript({
     name: config.name,
@@ -134,12 +132,22 @@ export async function runSlurm(configFile: string, options: SlurmOptions, write:
   await writeFileAtomic(scriptFile, script);
   await mkdir(path.join(outDir, 'slurm'), { recursive: true }); // sbatch does not create the log folder
   process.stderr.write(`wrote ${scriptFile}: ${options.array} tasks for ${runs} runs, results in ${outDir}\n`);
-  if (!options.submit) {
-    write(scriptFile);
-    return 0;
-  }
+  if (!options.submit) return { scriptFile, jobId: null };
   const jobId = await submit(scriptFile);
   process.stderr.write(`submitted job ${jobId}\n`);
-  write(jobId);
+  return { scriptFile, jobId };
+}
+
+export async function runSlurm(configFile: string, options: SlurmOptions, write: (s: string) => void): Promise<number> {
+  const text = await readFile(configFile, 'utf8').catch(() => {
+    throw new CoreError('file/not-found', messages.notFound(configFile));
+  });
+  const parsed = parseExperimentConfig(text, { fileName: configFile, overrides: options.overrides });
+  for (const p of parsed.problems) process.stderr.write(`${problemLine(configFile, p)}\n`);
+  if (parsed.config === null) return 2;
+  const config = parsed.config;
+  const outDir = await resolveOutDir(configFile, config.name, options.out);
+  const { scriptFile, jobId } = await writeSbatch(configFile, config, outDir, expandSweep(config).length, options);
+  write(jobId ?? scriptFile);
   return 0;
 }
