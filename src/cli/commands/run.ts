@@ -55,6 +55,8 @@ function summary(results: ExperimentResults): string {
     { title: 'α_m', value: (s) => fixed(s.alphaM), align: 'right' },
     { title: '± SE', value: (s) => fixed(s.alphaMStderr), align: 'right' },
     { title: 'R²', value: (s) => fixed(s.r2), align: 'right' },
+    { title: 'seeds', value: (s) => String(s.seeds.length), align: 'right' },
+    { title: 'seed sd', value: (s) => fixed(s.alphaMSeedSpread), align: 'right' },
     { title: 'widths', value: (s) => s.fitWidths.join(', ') },
   ]);
   return `${runs}\n\n${series}`;
