@@ -332,6 +332,8 @@ export class ExperimentPanel implements vscode.Disposable {
       },
       async (progress, token) => {
         const cancel = token.onCancellationRequested(() => this.stop());
+        const saveSummary = () =>
+          refreshResults(experiment).catch((e: unknown) => log().warn(`results.json: ${toWireError(e).message}`));
         const perRun = 100 / todo.length;
         try {
           for (const [i, spec] of todo.entries()) {
@@ -376,6 +378,9 @@ export class ExperimentPanel implements vscode.Disposable {
               `${spec.id}: final loss ${formatValue(outcome.trained.result.finalLoss)} in ${(outcome.trained.result.ms / 1000).toFixed(1)} s on ${outcome.trained.result.backend}`,
             );
           }
+          // The summary, once per session (each run was saved as its own record), before the state
+          // says stopped or done: what the panel reports is then what results.json holds.
+          await saveSummary();
           const finished = results.runs.length;
           if (finished === total) {
             this.setState({
@@ -389,13 +394,12 @@ export class ExperimentPanel implements vscode.Disposable {
             });
           }
         } catch (e) {
+          await saveSummary();
           const message = toWireError(e).message;
           this.setState({ kind: 'failed', message: `Training failed: ${message} Finished runs are saved.` });
           showError(`Training ${experiment.config.name}`, e);
         } finally {
           cancel.dispose();
-          // The summary, once per session (each run was saved as its own record).
-          await refreshResults(experiment).catch((e: unknown) => log().warn(`results.json: ${toWireError(e).message}`));
         }
       },
     );
