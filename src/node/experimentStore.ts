@@ -340,11 +340,8 @@ export async function writeResults(resultsFile: string, results: ExperimentResul
   await writeFileAtomic(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
 }
 
-/**
- * The summary of what is on disk now, from every process's records (other shards included),
- * written to results.json and returned.
- */
-export async function refreshResults(experiment: PreparedExperiment): Promise<ExperimentResults> {
+/** The summary of what is on disk now, from every process's records (other shards included). */
+export async function currentResults(experiment: PreparedExperiment): Promise<ExperimentResults> {
   const records = await readRunRecords(experiment.outDir);
   const finished = await finishedRecords(experiment.outDir, experiment.fingerprints, records);
   const now = new Date().toISOString();
@@ -353,6 +350,12 @@ export async function refreshResults(experiment: PreparedExperiment): Promise<Ex
     const record = finished.get(r.id);
     if (record !== undefined) results = withRun(results, record.result, now);
   }
+  return results;
+}
+
+/** currentResults, also written to results.json (once per session). */
+export async function refreshResults(experiment: PreparedExperiment): Promise<ExperimentResults> {
+  const results = await currentResults(experiment);
   await writeResults(experiment.resultsFile, results);
   return results;
 }

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   ChangedSettingsError,
   countFinishedRuns,
+  currentResults,
   prepareExperiment,
   refreshResults,
   saveRun,
@@ -131,6 +132,17 @@ describe('the folder on disk', () => {
     expect(JSON.parse(readFileSync(e.resultsFile, 'utf8'))).toEqual(JSON.parse(JSON.stringify(summary)));
     expect(summary.version).toBe(2);
     expect(summary.runs[0]!.weights).toBe(`runs/${e.todo[0]!.id}.${fp}.safetensors`);
+  });
+
+  it('currentResults sees runs saved by another process (what the panel draws as they land), without writing', async () => {
+    const file = folder('follow', config('[4, 8]'));
+    const watcher = await prepare(file, config('[4, 8]'));
+    const other = await prepare(file, config('[4, 8]')); // e.g. a CLI shard on the same folder
+    expect((await currentResults(watcher)).runs).toHaveLength(0);
+    await saveRun(other, other.results, fakeTrained(other.todo[1]!, 0.25));
+    const seen = await currentResults(watcher);
+    expect(seen.runs.map((r) => [r.id, r.finalLoss])).toEqual([['power-a1.2-E1-g-1-s0-m8', 0.25]]);
+    expect(existsSync(watcher.resultsFile)).toBe(false);
   });
 
   it('migrates a version-1 results.json: its runs are finished runs, their weights stay where they are', async () => {

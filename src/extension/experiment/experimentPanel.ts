@@ -28,6 +28,7 @@ import {
 import { openNodeReader } from '../../node/files';
 import {
   ChangedSettingsError,
+  currentResults,
   frequencyKey,
   lockFile,
   prepareExperiment,
@@ -83,6 +84,9 @@ export class ExperimentPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private experiment: PreparedExperiment | undefined;
   private results: ExperimentResults | null = null;
+  /** Watches the results folder for runs saved by other processes (CLI shards, cluster tasks). */
+  private follower: { readonly outDir: string; readonly watcher: vscode.Disposable } | undefined;
+  private followTimer: ReturnType<typeof setTimeout> | undefined;
   private state: ExperimentState = { kind: 'idle' };
   private active: ActiveRun | undefined;
   private stopRequested = false;
@@ -278,6 +282,7 @@ export class ExperimentPanel implements vscode.Disposable {
       }
       this.experiment = prepared.experiment;
       this.results = prepared.experiment.results.runs.length > 0 ? prepared.experiment.results : null;
+      this.follow(prepared.experiment.outDir);
       // Refits are saved; a summary under changed settings only once the user chose to train.
       const accepted = forTraining || prepared.experiment.changedRuns === 0;
       if (this.results && accepted) await writeResults(prepared.experiment.resultsFile, this.results);
@@ -501,9 +506,48 @@ export class ExperimentPanel implements vscode.Disposable {
     };
   }
 
+  /**
+   * Draws runs that other processes save into the results folder as they land (a sweep sharded
+   * over CLI processes or Slurm tasks): a live dashboard of the folder, whoever trains it.
+   */
+  private follow(outDir: string): void {
+    if (this.follower?.outDir === outDir) return;
+    this.follower?.watcher.dispose();
+    const watcher = vscode.workspace.createFileSystemWatcher(
+      new vscode.RelativePattern(vscode.Uri.file(path.join(outDir, 'runs')), '*.json'),
+    );
+    const changed = () => {
+      // Records land in bursts (one per finished run, from many tasks): read the folder once per burst.
+      if (this.followTimer !== undefined) clearTimeout(this.followTimer);
+      this.followTimer = setTimeout(() => void this.reloadFromDisk(), 400);
+    };
+    this.follower = {
+      outDir,
+      watcher: vscode.Disposable.from(watcher, watcher.onDidCreate(changed), watcher.onDidChange(changed)),
+    };
+  }
+
+  private async reloadFromDisk(): Promise<void> {
+    const experiment = this.experiment;
+    // While this panel trains, it posts its own runs; other processes' runs join at the next load.
+    if (this.disposed || experiment === undefined || this.state.kind === 'running') return;
+    try {
+      const results = await currentResults(experiment);
+      if (results.runs.length === (this.results?.runs.length ?? 0)) return;
+      this.results = results;
+      this.post({ type: 'results', results });
+      this.post({ type: 'overview', overview: this.overview() });
+      ExperimentPanel.onResultsSaved();
+    } catch (e) {
+      log().warn(`Reading ${experiment.outDir}: ${toWireError(e).message}`);
+    }
+  }
+
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.follower?.watcher.dispose();
+    if (this.followTimer !== undefined) clearTimeout(this.followTimer);
     this.stopRequested = true;
     ExperimentPanel.open.delete(this.configUri.toString());
     this.active?.finish({ kind: 'failed', error: { code: 'job/cancelled', message: 'The panel was closed.' } });
