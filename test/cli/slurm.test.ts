@@ -112,6 +112,14 @@ describe('superposition-lab slurm', () => {
     expect(missing.stderr).toContain('sbatch is not on the PATH');
   });
 
+  it('run from VS Code (its runtime acting as node), the script calls `node` on the compute nodes', () => {
+    const r = cli(['slurm', configFile], { ELECTRON_RUN_AS_NODE: '1' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(scriptFile, 'utf8')).toMatch(
+      new RegExp(`^exec 'node' '${CLI.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}' run `, 'm'),
+    );
+  });
+
   it('rejects bad options with exit 1', () => {
     expect(cli(['slurm', configFile, '--array', '0']).code).toBe(1);
     expect(cli(['slurm', configFile, '--time', 'soon']).stderr).toContain('--time must be a Slurm time');

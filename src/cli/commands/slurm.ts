@@ -38,6 +38,12 @@ export interface SbatchInput {
   readonly createdAt: string;
 }
 
+/**
+ * The node the tasks run: this one, unless this is VS Code's runtime acting as node (Electron, for
+ * "Run Experiment on Slurm…"), which the compute nodes would not run as node: then `node` there.
+ */
+const scriptNode = () => (process.env['ELECTRON_RUN_AS_NODE'] ? 'node' : process.execPath);
+
 /** Single-quoted for sh: nothing inside is expanded. */
 export const shellQuote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
@@ -125,7 +131,7 @@ export async function writeSbatch(
     configFile: path.resolve(configFile),
     outDir,
     runs,
-    cli: [process.execPath, path.resolve(process.argv[1]!)],
+    cli: [scriptNode(), path.resolve(process.argv[1]!)],
     options,
     createdAt: new Date().toISOString(),
   });

@@ -1,6 +1,6 @@
 // The experiment commands and language features: "Run Experiment" (CodeLens, editor title,
 // explorer, palette), "Show Experiment Results", "Stop Experiment", "Preview Experiment",
-// "Retrain All Runs" and "Retrain One Run…", and the
+// "Retrain All Runs", "Retrain One Run…", "Run Experiment on Slurm…", and the
 // live diagnostics, quick fixes, completion, hover and outline of `*.experiment.yaml`.
 
 import * as vscode from 'vscode';
@@ -11,6 +11,7 @@ import { ExperimentPanel } from './experimentPanel';
 import { PreviewPanel } from './previewPanel';
 import { Calibration } from './calibration';
 import { registerConfigProviders } from './configProviders';
+import { runOnSlurm } from './slurmCommand';
 
 const isExperiment = (uri: vscode.Uri) => /\.experiment\.ya?ml$/.test(uri.path);
 
@@ -85,6 +86,13 @@ export function registerExperimentCommands(context: vscode.ExtensionContext): vs
     vscode.commands.registerCommand('superpositionLab.previewExperiment', preview),
     vscode.commands.registerCommand('superpositionLab.retrainExperiment', retrainAll),
     vscode.commands.registerCommand('superpositionLab.retrainRun', retrainRun),
+    vscode.commands.registerCommand('superpositionLab.runExperimentOnSlurm', (uri?: unknown) => {
+      const config = targetConfig(uri);
+      if (!config) return noConfig();
+      return runOnSlurm(context, config, (c) =>
+        ExperimentPanel.show(context, diagnostics, calibration, c, { run: false }),
+      );
+    }),
     vscode.commands.registerCommand('superpositionLab.stopExperiment', (uri?: unknown) => {
       const config = targetConfig(uri);
       for (const panel of ExperimentPanel.all()) if (!config || panel.isFor(config)) panel.stop();
