@@ -2,12 +2,13 @@
 // (every shard, plus a second process on the same shard) train every run exactly once, and the
 // results equal an unsharded run's. Bad shard specs are usage errors.
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../fixtures/files';
 
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const tmp = tempDir('spl-shard-');
 afterAll(tmp.cleanup);
 
@@ -78,6 +79,26 @@ describe('run --shard K/N', () => {
       Object.fromEntries(r.runs.map((x) => [x.id, [x.finalLoss, x.fracRepresented, x.lossCurve]]));
     expect(byId(b)).toEqual(byId(a));
     expect(b.series).toEqual(a.series);
+  }, 180_000);
+
+  it('a process killed with SIGKILL mid-run leaves its lock; the next run takes it over and finishes the sweep', async () => {
+    const dir = path.join(tmp.dir, 'killed');
+    const child = spawn(process.execPath, [CLI, 'run', configFile, '--out', dir, '--set', 'train.steps=1000'], {
+      cwd: tmp.dir,
+      stdio: 'ignore',
+    });
+    const locks = path.join(dir, 'locks');
+    for (let i = 0; i < 600 && !(existsSync(locks) && readdirSync(locks).length > 0); i++) await sleep(100);
+    const held = readdirSync(locks);
+    expect(held).toHaveLength(1);
+    child.kill('SIGKILL');
+    await new Promise((r) => child.on('close', r));
+    expect(readdirSync(locks)).toEqual(held); // the lock is left behind by the killed process
+    const resumed = cli('run', configFile, '--out', dir, '--set', 'train.steps=1000');
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).not.toContain('being trained by another process');
+    expect(read(dir).runs).toHaveLength(6);
+    expect(readdirSync(locks)).toEqual([]);
   }, 180_000);
 
   it.each(['3/2', '0/0', '2/2', 'x', '1/2/3', '4/4', '1/0'])(
