@@ -234,19 +234,27 @@ async function finishedRecords(
   return done;
 }
 
-/** How many runs of `config` are finished in its default folder (for the CodeLens). */
+/**
+ * How many runs of `config` are finished in its default folder (for the CodeLens): from the file
+ * names alone, so that a CodeLens refresh does not read a thousand records.
+ */
 export async function countFinishedRuns(configFile: string, config: ExperimentConfig): Promise<number> {
   try {
     const outDir = defaultOutDir(configFile, config.name);
     const fingerprints = fingerprintsOf(config, expandSweep(config));
-    const records = await readRunRecords(outDir);
-    if (records.length === 0) {
+    const names = new Set(await readdir(path.join(outDir, 'runs')).catch(() => [] as string[]));
+    if (![...names].some((n) => n.endsWith('.json'))) {
       // A folder not migrated yet: its version-1 summary still counts.
       const legacy = legacyRuns(await readSummary(path.join(outDir, 'results.json')));
       const old = legacy ? fingerprintsOf(legacy.config, expandSweep(legacy.config)) : new Map<string, string>();
       return legacy ? legacy.runs.filter((r) => old.get(r.id) === fingerprints.get(r.id)).length : 0;
     }
-    return (await finishedRecords(outDir, fingerprints, records)).size;
+    let count = 0;
+    for (const [id, fp] of fingerprints) {
+      const weights = names.has(`${id}.${fp}.safetensors`) || names.has(`${id}.safetensors`); // the latter: migrated
+      if (names.has(`${id}.${fp}.json`) && weights) count++;
+    }
+    return count;
   } catch {
     return 0;
   }
