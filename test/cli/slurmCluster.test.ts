@@ -163,7 +163,8 @@ describe('a real single-node Slurm', () => {
       () => {
         if (!queued(job).includes(`${job}_1 RUNNING`)) return null;
         const locks = existsSync(path.join(outDir, 'locks')) ? readdirSync(path.join(outDir, 'locks')) : [];
-        return locks.find((l) => l.startsWith('power-a1.2-E1-g-1-s0-m8.'));
+        // Task 1's runs (shard 1 of 3: the 2nd and 5th of the sweep).
+        return locks.find((l) => l.startsWith('power-a1.2-E1-g-1-s0-m8.') || l.startsWith('power-a1.2-E1-g0.3-s0-m8.'));
       },
       60_000,
     );
@@ -174,7 +175,7 @@ describe('a real single-node Slurm', () => {
       recordsOf(outDir).some((f) => f.startsWith(`${runId}.`)),
       'the cancelled run was not saved',
     ).toBe(false);
-    expect(recordsOf(outDir)).toHaveLength(4);
+    expect(recordsOf(outDir).length).toBeGreaterThanOrEqual(4); // 5 if task 1 had finished its first run
 
     // Resubmitted alone, task 1 takes over the killed task's lock and trains its two runs.
     const again = sh('sbatch', ['--parsable', '--array=1', script]);
