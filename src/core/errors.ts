@@ -41,8 +41,6 @@ export type ErrorCode =
   // Experiment configs and the files they name (config problems with positions are ConfigProblems).
   | 'config/invalid'
   | 'config/counts'
-  /** An output folder holds results of other training settings (never overwritten). */
-  | 'config/foreign-results'
   /** Finished runs of this config were trained with other settings: asked once before training anew. */
   | 'config/changed-settings'
   /** The output folder would be outside the config's folder and the results root. */

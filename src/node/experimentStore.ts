@@ -11,7 +11,7 @@
 // beside the old record, which comes back when the settings do. An old version-1 results.json
 // is migrated into per-run records the first time its folder is opened.
 
-import { readFile, readdir, realpath, rename, stat } from 'node:fs/promises';
+import { readFile, readdir, realpath, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { parseExperimentConfig, type ConfigProblem } from '../core/config/parse';
 import { expandSweep, type RunSpec, type RunValues } from '../core/config/sweep';
@@ -333,14 +333,6 @@ export class ChangedSettingsError extends CoreError {
   ) {
     super('config/changed-settings', messages.changedSettings(outDir, changed, example));
   }
-}
-
-/** Moves a results folder aside (to `<dir>-<timestamp>`) so that nothing is lost; returns the new path. */
-export async function moveAside(outDir: string, now = new Date()): Promise<string> {
-  const stamp = now.toISOString().replace(/[:.]/g, '-');
-  const target = `${outDir}-${stamp}`;
-  await rename(outDir, target);
-  return target;
 }
 
 /** The summary (results.json); written when a session ends, not after every run. */
