@@ -32,6 +32,7 @@ import {
 } from '../core/toy/results';
 import { CoreError, messages } from '../core/errors';
 import { removeStaleTemps, writeFileAtomic } from './atomic';
+import { lockHolder } from './runLock';
 
 export interface PreparedExperiment {
   readonly configFile: string;
@@ -358,6 +359,20 @@ export async function refreshResults(experiment: PreparedExperiment): Promise<Ex
   const results = await currentResults(experiment);
   await writeResults(experiment.resultsFile, results);
   return results;
+}
+
+/** Runs of this config that another process holds a fresh lock on (is training now). */
+export async function runningElsewhere(
+  experiment: PreparedExperiment,
+): Promise<{ readonly id: string; readonly host: string; readonly pid: number }[]> {
+  const names = new Set(await readdir(path.join(experiment.outDir, 'locks')).catch(() => [] as string[]));
+  const out: { id: string; host: string; pid: number }[] = [];
+  for (const [id, fp] of experiment.fingerprints) {
+    if (!names.has(`${id}.${fp}.lock`)) continue;
+    const holder = await lockHolder(lockFile(experiment.outDir, id, fp));
+    if (holder !== null && holder.pid !== process.pid) out.push({ id, host: holder.host, pid: holder.pid });
+  }
+  return out;
 }
 
 /** Is this run finished on disk (by any process) under its current settings? */

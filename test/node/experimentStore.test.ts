@@ -10,6 +10,8 @@ import {
   currentResults,
   prepareExperiment,
   refreshResults,
+  runningElsewhere,
+  lockFile,
   saveRun,
   type PreparedExperiment,
 } from '../../src/node/experimentStore';
@@ -143,6 +145,21 @@ describe('the folder on disk', () => {
     const seen = await currentResults(watcher);
     expect(seen.runs.map((r) => [r.id, r.finalLoss])).toEqual([['power-a1.2-E1-g-1-s0-m8', 0.25]]);
     expect(existsSync(watcher.resultsFile)).toBe(false);
+  });
+
+  it('runningElsewhere lists the runs another process holds a fresh lock on (the dashboard’s "running")', async () => {
+    const file = folder('running', config('[4, 8]'));
+    const e = await prepare(file, config('[4, 8]'));
+    expect(await runningElsewhere(e)).toEqual([]);
+    const id = e.todo[0]!.id;
+    const lock = lockFile(e.outDir, id, e.fingerprints.get(id)!);
+    mkdirSync(path.dirname(lock), { recursive: true });
+    // A live process elsewhere (another host: judged by its heartbeat alone).
+    writeFileSync(lock, JSON.stringify({ owner: 'o', host: 'node-7', pid: 4242, startedAt: '' }));
+    expect(await runningElsewhere(e)).toEqual([{ id, host: 'node-7', pid: 4242 }]);
+    const old = new Date(Date.now() - 10 * 60_000);
+    utimesSync(lock, old, old); // no heartbeat for 10 minutes: not running any more
+    expect(await runningElsewhere(e)).toEqual([]);
   });
 
   it('migrates a version-1 results.json: its runs are finished runs, their weights stay where they are', async () => {

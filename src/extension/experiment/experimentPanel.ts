@@ -30,6 +30,7 @@ import {
   ChangedSettingsError,
   currentResults,
   frequencyKey,
+  runningElsewhere,
   lockFile,
   prepareExperiment,
   refreshResults,
@@ -87,6 +88,8 @@ export class ExperimentPanel implements vscode.Disposable {
   /** Watches the results folder for runs saved by other processes (CLI shards, cluster tasks). */
   private follower: { readonly outDir: string; readonly watcher: vscode.Disposable } | undefined;
   private followTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Runs other processes are training now (from their locks), for the status line. */
+  private elsewhere: ExperimentOverview['elsewhere'] = [];
   private state: ExperimentState = { kind: 'idle' };
   private active: ActiveRun | undefined;
   private stopRequested = false;
@@ -283,6 +286,7 @@ export class ExperimentPanel implements vscode.Disposable {
       this.experiment = prepared.experiment;
       this.results = prepared.experiment.results.runs.length > 0 ? prepared.experiment.results : null;
       this.follow(prepared.experiment.outDir);
+      void this.reloadFromDisk(); // what other processes are training right now
       // Refits are saved; a summary under changed settings only once the user chose to train.
       const accepted = forTraining || prepared.experiment.changedRuns === 0;
       if (this.results && accepted) await writeResults(prepared.experiment.resultsFile, this.results);
@@ -306,6 +310,7 @@ export class ExperimentPanel implements vscode.Disposable {
       runs: e.runs.map((r) => ({ id: r.id, series: r.series, values: r.values })),
       stepsPerRun: e.config.train.steps,
       results: this.results,
+      elsewhere: this.elsewhere,
     };
   }
 
@@ -516,6 +521,10 @@ export class ExperimentPanel implements vscode.Disposable {
     const watcher = vscode.workspace.createFileSystemWatcher(
       new vscode.RelativePattern(vscode.Uri.file(path.join(outDir, 'runs')), '*.json'),
     );
+    // Locks appear, beat (their mtime) and go as other processes train: running / done.
+    const locks = vscode.workspace.createFileSystemWatcher(
+      new vscode.RelativePattern(vscode.Uri.file(path.join(outDir, 'locks')), '*.lock'),
+    );
     const changed = () => {
       // Records land in bursts (one per finished run, from many tasks): read the folder once per burst.
       if (this.followTimer !== undefined) clearTimeout(this.followTimer);
@@ -523,7 +532,14 @@ export class ExperimentPanel implements vscode.Disposable {
     };
     this.follower = {
       outDir,
-      watcher: vscode.Disposable.from(watcher, watcher.onDidCreate(changed), watcher.onDidChange(changed)),
+      watcher: vscode.Disposable.from(
+        watcher,
+        watcher.onDidCreate(changed),
+        watcher.onDidChange(changed),
+        locks,
+        locks.onDidCreate(changed),
+        locks.onDidDelete(changed),
+      ),
     };
   }
 
@@ -532,12 +548,16 @@ export class ExperimentPanel implements vscode.Disposable {
     // While this panel trains, it posts its own runs; other processes' runs join at the next load.
     if (this.disposed || experiment === undefined || this.state.kind === 'running') return;
     try {
-      const results = await currentResults(experiment);
-      if (results.runs.length === (this.results?.runs.length ?? 0)) return;
-      this.results = results;
-      this.post({ type: 'results', results });
+      const [results, elsewhere] = await Promise.all([currentResults(experiment), runningElsewhere(experiment)]);
+      const landed = results.runs.length !== (this.results?.runs.length ?? 0);
+      if (!landed && JSON.stringify(elsewhere) === JSON.stringify(this.elsewhere)) return;
+      this.elsewhere = elsewhere;
+      if (landed) {
+        this.results = results;
+        this.post({ type: 'results', results });
+        ExperimentPanel.onResultsSaved();
+      }
       this.post({ type: 'overview', overview: this.overview() });
-      ExperimentPanel.onResultsSaved();
     } catch (e) {
       log().warn(`Reading ${experiment.outDir}: ${toWireError(e).message}`);
     }
