@@ -7,6 +7,8 @@ import { runList } from './commands/list';
 import { runStats } from './commands/stats';
 import { runAnalyze, runCompare } from './commands/analyze';
 import { runExperiment } from './commands/run';
+import { runSlurm } from './commands/slurm';
+import { parseShard } from '../core/config/shard';
 import { runReproduce } from './commands/reproduce';
 import { REPRODUCE_MODES, type PresetId, type ReproduceMode } from '../core/reproduce/presets';
 import { toWireError } from '../core/errors';
@@ -22,7 +24,11 @@ Usage:
                     [--pair-budget N] [--seed S] [--sample-rows R] [--kernel exact|fast]
   superposition-lab compare <file> <file> ... [--json]
   superposition-lab run <name.experiment.yaml> [--out DIR] [--json] [--set key=value ...]
+                    [--shard K/N] [--retrain | --retrain-run ID ...] [--accept-new-settings]
+  superposition-lab slurm <name.experiment.yaml> [--array N] [--gpus-per-task G] [--cpus-per-task C]
+                    [--time T] [--partition P] [--out DIR] [--script FILE] [--submit]
   superposition-lab reproduce [--tiny | --quick | --full] [--out DIR] [--only A,B,...] [--json]
+                    [--slurm [--array N ...] [--submit]]
   superposition-lab --help | --version
 
 Commands:
@@ -37,11 +43,16 @@ Commands:
   compare Mean squared overlap against 1/m for several checkpoints, and the log-log slope ± SE.
   run     Train every run of an experiment config (the paper's toy model; a sweep is the
           cartesian product of the listed values) and fit α_m per series. Writes
-          DIR/results.json and DIR/runs/<run>.safetensors as runs finish; the same command
-          resumes an interrupted sweep. Ctrl-C stops after saving finished runs.
+          each run's record and weights (DIR/runs/) as it finishes and DIR/results.json; the same
+          command resumes an interrupted sweep, and keeps finished runs when the sweep grows.
+          Ctrl-C stops after saving finished runs.
+  slurm   Write a commented sbatch script (DIR/slurm/<name>.sbatch) for an array job whose tasks
+          each run one shard; --submit also runs sbatch and prints the job id.
   reproduce  Run the paper's experiments (spec §5: A–E), check its headline claims (H1–H20)
           and write DIR/report.html (self-contained, light and dark) and DIR/claims.json.
           Resumable like run; Ctrl-C keeps finished runs and writes a partial report.
+          --slurm: write (--submit: submit) one array job per experiment instead of training;
+          reproduce without --slurm then writes the report from what landed.
 
 Options:
   --json        Machine-readable output on stdout.
@@ -60,6 +71,14 @@ Options:
                 cores, or the paper's exact settings (for a GPU); default: the CPU-scale plan
                 of the spec (about an hour).
   --only IDS    reproduce only these experiments (A strong, B weak, C φ½ vs γ, D α grid, E density).
+  --shard K/N   Train only shard K (0-based) of N; shards of one folder may run at once.
+  --retrain     Train every run again (their records are replaced as each finishes).
+  --retrain-run ID  Train this run again; repeatable.
+  --accept-new-settings  Train anew the runs whose settings (e.g. train.steps) changed; the
+                old results stay in DIR and come back when the settings do.
+  --array N     slurm: the number of array tasks (default 4); --gpus-per-task, --cpus-per-task
+                (default 1), --time (default 1:00:00), --partition: sbatch's options.
+  --submit      slurm: submit the script with sbatch and print the job id.
   --set K=V     Override a config key for this run, e.g. --set train.steps=500 or
                 --set model.width=[8,16]; repeatable. Values are YAML.
 
@@ -79,6 +98,49 @@ function optionalNumber(flag: string, value: string | undefined, min: number, ma
 function kernelOption(value: string | undefined): 'exact' | 'fast' | undefined {
   if (value === undefined || value === 'exact' || value === 'fast') return value;
   throw new UsageError(`--kernel must be exact or fast, got ${value}`);
+}
+
+/** --shard K/N; a malformed spec is a usage error (exit 1) with the parser's sentence. */
+function shardOption(value: string | undefined) {
+  if (value === undefined) return undefined;
+  try {
+    return parseShard(value);
+  } catch (e) {
+    throw new UsageError((e as Error).message.replace(/\.$/, ''));
+  }
+}
+
+/** Slurm's time formats: minutes, M:S, H:M:S, D-H, D-H:M, D-H:M:S. */
+function slurmTimeOption(value: string | undefined): string {
+  if (value === undefined) return '1:00:00';
+  if (/^(\d+-)?\d+(:\d{1,2}){0,2}$/.test(value)) return value;
+  throw new UsageError(`--time must be a Slurm time such as 30, 1:00:00 or 2-00:00:00, got ${value}`);
+}
+
+function partitionOption(value: string | undefined): string | undefined {
+  if (value === undefined || /^[A-Za-z0-9_.,-]+$/.test(value)) return value;
+  throw new UsageError(`--partition must be a partition name (letters, digits, _ . , -), got ${value}`);
+}
+
+/** The sbatch settings shared by `slurm` and `reproduce --slurm`. */
+function slurmOptions(values: {
+  set?: string[];
+  array?: string;
+  'gpus-per-task'?: string;
+  'cpus-per-task'?: string;
+  time?: string;
+  partition?: string;
+  submit?: boolean;
+}) {
+  return {
+    overrides: values.set ?? [],
+    array: optionalNumber('--array', values.array, 1, 100_000) ?? 4,
+    gpusPerTask: optionalNumber('--gpus-per-task', values['gpus-per-task'], 0, 64),
+    cpusPerTask: optionalNumber('--cpus-per-task', values['cpus-per-task'], 1, 1024) ?? 1,
+    time: slurmTimeOption(values.time),
+    partition: partitionOption(values.partition),
+    submit: values.submit === true,
+  };
 }
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -112,6 +174,18 @@ async function main(argv: readonly string[]): Promise<number> {
         quick: { type: 'boolean', default: false },
         full: { type: 'boolean', default: false },
         only: { type: 'string' },
+        shard: { type: 'string' },
+        retrain: { type: 'boolean', default: false },
+        'retrain-run': { type: 'string', multiple: true },
+        'accept-new-settings': { type: 'boolean', default: false },
+        array: { type: 'string' },
+        'gpus-per-task': { type: 'string' },
+        'cpus-per-task': { type: 'string' },
+        time: { type: 'string' },
+        partition: { type: 'string' },
+        script: { type: 'string' },
+        submit: { type: 'boolean', default: false },
+        slurm: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
       },
@@ -167,11 +241,26 @@ async function main(argv: readonly string[]): Promise<number> {
       }
       case 'run': {
         if (rest.length !== 1) throw new UsageError('run takes exactly one experiment config');
+        if (values.retrain && values['retrain-run'] !== undefined) {
+          throw new UsageError('choose --retrain (every run) or --retrain-run ID, not both');
+        }
         return await runExperiment(
           rest[0]!,
-          { json, out: values.out, overrides: values.set ?? [], isCancelled: () => cancelled },
+          {
+            json,
+            out: values.out,
+            overrides: values.set ?? [],
+            isCancelled: () => cancelled,
+            shard: shardOption(values.shard),
+            retrain: values.retrain ? 'all' : values['retrain-run'],
+            acceptNewSettings: values['accept-new-settings'] === true,
+          },
           write,
         );
+      }
+      case 'slurm': {
+        if (rest.length !== 1) throw new UsageError('slurm takes exactly one experiment config');
+        return await runSlurm(rest[0]!, { out: values.out, script: values.script, ...slurmOptions(values) }, write);
       }
       case 'reproduce': {
         if (rest.length !== 0) throw new UsageError('reproduce takes no file arguments');
@@ -187,7 +276,11 @@ async function main(argv: readonly string[]): Promise<number> {
             throw new UsageError(`--only takes letters A to E, got ${values.only}`);
           }
         }
-        return await runReproduce({ mode, out: values.out, only, json, isCancelled: () => cancelled }, write);
+        if (values.script !== undefined) {
+          throw new UsageError('--script applies to slurm (reproduce writes one per experiment)');
+        }
+        const slurm = values.slurm ? { ...slurmOptions(values), overrides: [] } : undefined;
+        return await runReproduce({ mode, out: values.out, only, json, isCancelled: () => cancelled, slurm }, write);
       }
       case undefined:
         throw new UsageError('no command given');

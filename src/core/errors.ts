@@ -43,8 +43,12 @@ export type ErrorCode =
   // Experiment configs and the files they name (config problems with positions are ConfigProblems).
   | 'config/invalid'
   | 'config/counts'
-  /** An output folder holds results of other training settings (never overwritten). */
-  | 'config/foreign-results'
+  /** Finished runs of this config were trained with other settings: asked once before training anew. */
+  | 'config/changed-settings'
+  /** The output folder would be outside the config's folder and the results root. */
+  | 'config/out-of-bounds'
+  /** A malformed --shard K/N. */
+  | 'config/shard'
   // Files the host refuses to read.
   | 'file/too-large'
   | 'file/not-found'
@@ -154,5 +158,11 @@ export const messages = {
   fileTooLarge: (file: string, size: number, maxMB: number) =>
     `${file} is ${Math.round(size / 1e6).toLocaleString('en-US')} MB; files on this file system must be read whole and the limit is ${maxMB} MB (setting superpositionLab.maxWholeFileReadMB).`,
   notFound: (file: string) => `${file} does not exist.`,
+  changedSettings: (outDir: string, changed: number, example: string) =>
+    `${outDir} holds ${plural(changed, 'finished run')} of this config trained with other settings (e.g. ${example}); they are kept and come back when the settings do. Confirm to train this config's runs anew (CLI: --accept-new-settings).`,
+  outputOutside: (outDir: string, roots: readonly string[]) =>
+    `The output folder ${outDir} is outside ${roots.join(' and ')}; results are only written inside the config's folder or the results root.`,
+  badShard: (spec: string) =>
+    `--shard must be K/N with whole numbers 0 <= K < N (e.g. 0/4 for the first of 4 shards), got ${JSON.stringify(spec)}.`,
   cancelled: () => 'Cancelled.',
 } as const;

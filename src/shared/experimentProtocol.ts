@@ -37,6 +37,8 @@ export interface ExperimentOverview {
   readonly stepsPerRun: number;
   /** Finished runs on disk (null before the first one). */
   readonly results: ExperimentResults | null;
+  /** Runs other processes (CLI shards, cluster tasks) are training now: their locks' heartbeats are fresh. */
+  readonly elsewhere?: readonly { readonly id: string; readonly host: string; readonly pid: number }[];
 }
 
 export type ExperimentState =

@@ -1,8 +1,8 @@
 // `superposition-lab run` through the real CLI bundle (dist/cli.js, built by test/globalSetup.ts):
-// a tiny sweep trained for real, then resumed, refitted, refused and rejected. The tests share
-// one output folder and run in order.
+// a tiny sweep trained for real, then resumed, refitted, grown, retrained, refused and rejected.
+// The tests share one output folder and run in order.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../fixtures/files';
@@ -35,12 +35,19 @@ const IDS = [
   'power-a1.2-E1-g0.3-s0-m4',
   'power-a1.2-E1-g0.3-s0-m8',
 ];
-const SERIES = ['power-a1.2-E1-g-1-s0', 'power-a1.2-E1-g0.3-s0'];
+const SERIES = ['power-a1.2-E1-g-1', 'power-a1.2-E1-g0.3'];
 
 const configFile = path.join(tmp.dir, 'tiny.experiment.yaml');
 const outDir = path.join(tmp.dir, 'out');
 const resultsFile = path.join(outDir, 'results.json');
-const weightsOf = (id: string) => path.join(outDir, 'runs', `${id}.safetensors`);
+/** A run's weights: runs/<id>.<fingerprint>.safetensors (the fingerprint of its settings). */
+const weightsOf = (id: string) => {
+  const names = readdirSync(path.join(outDir, 'runs')).filter(
+    (n) => /^[0-9a-f]{8}\.safetensors$/.test(n.slice(id.length + 1)) && n.startsWith(`${id}.`),
+  );
+  expect(names, id).toHaveLength(1);
+  return path.join(outDir, 'runs', names[0]!);
+};
 
 interface Run {
   id: string;
@@ -84,7 +91,7 @@ describe('superposition-lab run', () => {
     const results = readResults();
     expect(results).toMatchObject({
       format: 'superposition-lab/experiment-results',
-      version: 1,
+      version: 2,
       name: 'tiny',
       totalRuns: 4,
     });
@@ -112,7 +119,13 @@ describe('superposition-lab run', () => {
       expect(run['fracRepresented'] as number).toBeGreaterThanOrEqual(run['fracStrong'] as number);
       expect(run['lossCurve'] as unknown[]).toHaveLength(60); // 60 steps, at most 200 points
       expect(typeof run['backend']).toBe('string');
-      expect(run['weights']).toBe(`runs/${run.id}.safetensors`);
+      expect(run['weights']).toMatch(new RegExp(`^runs/${run.id}\\.[0-9a-f]{8}\\.safetensors$`));
+      // Each run also has its own record beside its weights.
+      const record = JSON.parse(
+        readFileSync(path.join(outDir, (run['weights'] as string).replace(/\.safetensors$/, '.json')), 'utf8'),
+      ) as { format: string; result: Run };
+      expect(record.format).toBe('superposition-lab/run-result');
+      expect(record.result).toEqual(run);
     }
     const m4 = byId(results.runs)['power-a1.2-E1-g-1-s0-m4']!;
     expect(m4.values).toEqual({ distribution: 'power', exponent: 1.2, density: 1, weightDecay: -1, seed: 0, width: 4 });
@@ -207,14 +220,71 @@ describe('superposition-lab run', () => {
     expect(readResults().series).toEqual(before.series);
   });
 
-  it('refuses to mix in runs of different training settings, leaving the folder as it was', () => {
+  it('growing the sweep (seeds, widths) trains only the new runs and pools the seeds of each setting', () => {
+    const times = mtimes();
+    const grown = cli('run', configFile, '--out', outDir, '--set', 'train.seeds=[0,1]', '--json');
+    expect(grown.code, grown.stderr).toBe(0);
+    expect(grown.stderr).toContain('resuming: 4 of 8 runs already in');
+    expect(grown.stderr).toContain('tiny: 4 runs to train');
+    expect(mtimes()).toEqual(times); // the seed-0 runs were not retrained
+    const results = JSON.parse(grown.stdout) as {
+      runs: Run[];
+      series: (Series & { seeds: number[]; points: { m: number; seeds: number; spread: number | null }[] })[];
+    };
+    expect(results.runs).toHaveLength(8);
+    expect(results.series.map((s) => s.id).sort()).toEqual(SERIES);
+    for (const s of results.series) {
+      expect(s.seeds).toEqual([0, 1]);
+      expect(s.points.map((p) => [p.m, p.seeds])).toEqual([
+        [4, 2],
+        [8, 2],
+      ]);
+      for (const p of s.points) expect(p.spread).toBeGreaterThanOrEqual(0);
+    }
+    // Back to one seed: the seed-1 runs are hidden, not deleted, and nothing trains.
+    const back = cli('run', configFile, '--out', outDir);
+    expect(back.code, back.stderr).toBe(0);
+    expect(back.stderr).toContain('4 finished runs not in this config are kept');
+    expect(back.stderr).toContain('tiny: 0 runs to train');
+    expect(readResults().runs).toHaveLength(4);
+    expect(readdirSync(path.join(outDir, 'runs')).filter((n) => n.endsWith('.json'))).toHaveLength(8);
+  });
+
+  it('--retrain-run ID trains that run again and replaces it; --retrain with --retrain-run is a usage error', () => {
+    const id = IDS[0]!;
+    const others = IDS.slice(1).map((i) => statSync(weightsOf(i)).mtimeMs);
+    const before = statSync(weightsOf(id)).mtimeMs;
+    const r = cli('run', configFile, '--out', outDir, '--retrain-run', id);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('tiny: 1 run to train');
+    expect(statSync(weightsOf(id)).mtimeMs).toBeGreaterThan(before);
+    expect(IDS.slice(1).map((i) => statSync(weightsOf(i)).mtimeMs)).toEqual(others);
+    const both = cli('run', configFile, '--out', outDir, '--retrain', '--retrain-run', id);
+    expect(both.code).toBe(1);
+    expect(both.stderr).toContain('choose --retrain (every run) or --retrain-run ID, not both');
+  });
+
+  it('a change that alters finished runs (train.steps) asks first: exit 2, the folder as it was', () => {
     const before = readFileSync(resultsFile, 'utf8');
+    const runsBefore = readdirSync(path.join(outDir, 'runs')).sort();
     const r = cli('run', configFile, '--out', outDir, '--set', 'train.steps=61');
-    // A config error of the input (CoreError config/foreign-results), not a usage error.
+    // A config error of the input (CoreError config/changed-settings), not a usage error.
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`${outDir} holds results of`);
+    expect(r.stderr).toContain(`${outDir} holds 4 finished runs of this config trained with other settings`);
+    expect(r.stderr).toContain('--accept-new-settings');
     expect(r.stderr).not.toContain('runs to train');
     expect(readFileSync(resultsFile, 'utf8')).toBe(before);
+    expect(readdirSync(path.join(outDir, 'runs')).sort()).toEqual(runsBefore);
+  });
+
+  it('refuses an unsafe name before training (exit 2, file:line:col), writing nothing', () => {
+    const evil = path.join(tmp.dir, 'evil.experiment.yaml');
+    writeFileSync(evil, CONFIG.replace('name: tiny', 'name: ../../escaped'));
+    const r = cli('run', evil);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${evil}:2:7: error: name must be 1 to 64 letters`);
+    expect(existsSync(path.join(tmp.dir, '..', 'escaped'))).toBe(false);
+    expect(existsSync(path.join(tmp.dir, 'results'))).toBe(false);
   });
 
   it('rejects an invalid config with exit 2 and file:line:col lines on stderr, writing nothing', () => {

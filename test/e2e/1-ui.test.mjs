@@ -408,7 +408,7 @@ describe('Superposition Lab in a real VS Code', () => {
     await frame.click('#selection button:has-text("Analyze superposition")');
     const analysis = await webviewFrameWith(page, '#chart-row-norms[data-rendered="true"]', 60_000);
     const header = await analysis.$eval('.analysis-header p', (e) => e.textContent);
-    assert.match(header, /power-a1\.2-E1-g-1-s0-m32\.safetensors · F32 · 256 × 32/);
+    assert.match(header, /power-a1\.2-E1-g-1-s0-m32\.[0-9a-f]{8}\.safetensors · F32 · 256 × 32/);
     await screenshot(page, '20-experiment-run-analysis');
   });
 

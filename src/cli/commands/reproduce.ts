@@ -1,8 +1,11 @@
-// `superposition-lab reproduce [--tiny|--quick|--full] [--out DIR] [--only A,B,...] [--json]`:
+// `superposition-lab reproduce [--tiny|--quick|--full] [--out DIR] [--only A,B,...] [--json]
+// [--slurm [--array N ...] [--submit]]`:
 // writes the paper's experiments (spec §5, A–E) as configs under DIR/experiments/, trains what is
 // not yet trained (resumable: each preset's results folder is the one `run` and VS Code use), then
 // checks the claims (H1–H20) and writes DIR/claims.json and a self-contained DIR/report.html,
 // atomically. Ctrl-C stops after saving the finished runs and still writes a (partial) report.
+// With --slurm it trains nothing: it writes (and with --submit submits) one array job per preset
+// with runs left; `reproduce` without --slurm then writes the report from what landed.
 
 import { mkdir, readFile } from 'node:fs/promises';
 import * as path from 'node:path';
@@ -19,6 +22,7 @@ import { renderTable } from '../output';
 import { renderSvg } from '../renderSvg';
 import { trainPending } from '../trainPending';
 import { problemLine, EXIT_INTERRUPTED } from './run';
+import { writeSbatch, type SlurmOptions } from './slurm';
 
 export interface ReproduceOptions {
   readonly mode: ReproduceMode;
@@ -26,6 +30,8 @@ export interface ReproduceOptions {
   readonly only?: readonly PresetId[];
   readonly json: boolean;
   readonly isCancelled: () => boolean;
+  /** Hand the runs to Slurm instead of training here. */
+  readonly slurm?: SlurmOptions;
 }
 
 export const CLAIMS_FORMAT = 'superposition-lab/claims';
@@ -52,6 +58,7 @@ export async function runReproduce(options: ReproduceOptions, write: (s: string)
     }
     prepared.push({ id: p.id, experiment: outcome.experiment });
   }
+  if (options.slurm) return submitToSlurm(prepared, options, outDir, write);
   const backend = (await initCompute()).name;
   const total = prepared.reduce((s, p) => s + p.experiment.runs.length, 0);
   const finished = prepared.reduce((s, p) => s + p.experiment.results.runs.length, 0);
@@ -134,6 +141,34 @@ export async function runReproduce(options: ReproduceOptions, write: (s: string)
       : `${claimsSummary(claims)}\n\n${counts.pass} pass, ${counts.fail} fail, ${counts['not-checked']} not checked here\nreport: ${path.join(outDir, 'report.html')}`,
   );
   return stopped ? EXIT_INTERRUPTED : 0;
+}
+
+async function submitToSlurm(
+  prepared: readonly { id: PresetId; experiment: PreparedExperiment }[],
+  options: ReproduceOptions,
+  outDir: string,
+  write: (s: string) => void,
+): Promise<number> {
+  const lines: string[] = [];
+  for (const { id, experiment } of prepared) {
+    if (experiment.todo.length === 0) {
+      lines.push(`${id} ${experiment.config.name}: all ${experiment.runs.length} runs finished`);
+      continue;
+    }
+    const { scriptFile, jobId } = await writeSbatch(
+      experiment.configFile,
+      experiment.config,
+      experiment.outDir,
+      experiment.runs.length,
+      options.slurm!,
+    );
+    lines.push(`${id} ${experiment.config.name}: ${jobId === null ? scriptFile : `job ${jobId}`}`);
+  }
+  const mode = options.mode === 'default' ? '' : ` --${options.mode}`;
+  const only = options.only ? ` --only ${options.only.join(',')}` : '';
+  lines.push(`when the jobs are done: superposition-lab reproduce${mode}${only} --out ${outDir} (writes the report)`);
+  write(lines.join('\n'));
+  return 0;
 }
 
 function claimsSummary(claims: readonly ClaimCheck[]): string {

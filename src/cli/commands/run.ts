@@ -1,15 +1,17 @@
-// `superposition-lab run <config> [--out DIR] [--json] [--set key=value ...]`: trains every run
-// of an experiment config on the CPU (TF.js WASM), writing DIR/results.json and each run's W and b
-// (DIR/runs/<id>.safetensors) atomically as runs finish (src/node/experimentStore.ts, the same
-// code as VS Code). Re-running with the same DIR resumes; Ctrl-C stops after saving what has
-// finished.
+// `superposition-lab run <config> [--out DIR] [--json] [--set key=value ...] [--shard K/N]
+// [--retrain | --retrain-run ID ...] [--accept-new-settings]`: trains every run (or this shard's
+// share) of an experiment config on the CPU (TF.js WASM), writing each run's record and W and b
+// (DIR/runs/) atomically as runs finish and DIR/results.json at the end (src/node/experimentStore.ts,
+// the same code as VS Code). Re-running with the same DIR resumes; Ctrl-C stops after saving what
+// has finished.
 
 import { readFile } from 'node:fs/promises';
 import { type ConfigProblem } from '../../core/config/parse';
+import { shardRuns, type Shard } from '../../core/config/shard';
 import type { ExperimentResults } from '../../core/toy/results';
 import { CoreError, messages } from '../../core/errors';
 import { formatValue } from '../../core/format';
-import { prepareExperiment, writeResults } from '../../node/experimentStore';
+import { prepareExperiment, refreshResults } from '../../node/experimentStore';
 import { trainPending } from '../trainPending';
 import { initCompute } from '../compute';
 import { progressBar } from '../progress';
@@ -20,6 +22,11 @@ export interface RunOptions {
   readonly json: boolean;
   readonly overrides: readonly string[];
   readonly isCancelled: () => boolean;
+  /** Train only this share of the runs (other processes train the rest). */
+  readonly shard?: Shard;
+  /** Train finished runs again: all of them, or these ids. */
+  readonly retrain?: 'all' | readonly string[];
+  readonly acceptNewSettings?: boolean;
 }
 
 /** Exit status of a run stopped by Ctrl-C (128 + SIGINT), as shells expect. */
@@ -48,19 +55,11 @@ function summary(results: ExperimentResults): string {
     { title: 'α_m', value: (s) => fixed(s.alphaM), align: 'right' },
     { title: '± SE', value: (s) => fixed(s.alphaMStderr), align: 'right' },
     { title: 'R²', value: (s) => fixed(s.r2), align: 'right' },
+    { title: 'seeds', value: (s) => String(s.seeds.length), align: 'right' },
+    { title: 'seed sd', value: (s) => fixed(s.alphaMSeedSpread), align: 'right' },
     { title: 'widths', value: (s) => s.fitWidths.join(', ') },
   ]);
   return `${runs}\n\n${series}`;
-}
-
-/** Runs in results.json now (the loop saved each finished run there). */
-async function savedRuns(resultsFile: string): Promise<number> {
-  try {
-    const parsed = JSON.parse(await readFile(resultsFile, 'utf8')) as { runs?: unknown[] };
-    return Array.isArray(parsed.runs) ? parsed.runs.length : 0;
-  } catch {
-    return 0;
-  }
 }
 
 export async function runExperiment(
@@ -71,17 +70,29 @@ export async function runExperiment(
   const text = await readFile(configFile, 'utf8').catch(() => {
     throw new CoreError('file/not-found', messages.notFound(configFile));
   });
-  const prepared = await prepareExperiment(configFile, text, { overrides: options.overrides, outDir: options.out });
+  const prepared = await prepareExperiment(configFile, text, {
+    overrides: options.overrides,
+    outDir: options.out,
+    retrain: options.retrain,
+    acceptNewSettings: options.acceptNewSettings,
+  });
   for (const p of prepared.problems) process.stderr.write(`${problemLine(configFile, p)}\n`);
   if (!prepared.ok) return 2;
   const experiment = prepared.experiment;
-  const { config, runs, todo, outDir, resultsFile } = experiment;
+  const { config, runs, outDir, resultsFile } = experiment;
+  // The shard is taken of all the runs, then what is left of it: a restarted task keeps its runs.
+  const pending = new Set(experiment.todo.map((r) => r.id));
+  const todo = options.shard ? shardRuns(runs, options.shard).filter((r) => pending.has(r.id)) : experiment.todo;
   let results = experiment.results;
   const backend = (await initCompute()).name;
   const done = results.runs.length;
   if (done > 0) process.stderr.write(`resuming: ${done} of ${runs.length} runs already in ${outDir}\n`);
+  if (experiment.hiddenRuns > 0) {
+    process.stderr.write(`${experiment.hiddenRuns} finished runs not in this config are kept in ${outDir} (hidden)\n`);
+  }
+  const share = options.shard ? ` (shard ${options.shard.index}/${options.shard.count})` : '';
   process.stderr.write(
-    `${config.name}: ${todo.length} run${todo.length === 1 ? '' : 's'} to train on ${backend}, results in ${outDir}\n`,
+    `${config.name}: ${todo.length} run${todo.length === 1 ? '' : 's'} to train${share} on ${backend}, results in ${outDir}\n`,
   );
 
   const totalSteps = todo.reduce((s, r) => s + r.steps, 0);
@@ -89,26 +100,35 @@ export async function runExperiment(
   const bar = progressBar(config.name);
   const label = (i: number, id: string) => `run ${done + i + 1}/${runs.length} ${id}`;
   try {
-    results = await trainPending(experiment, backend, {
-      isCancelled: options.isCancelled,
-      onStep: (spec, i, step, mse) =>
-        bar.update(
-          (stepsBefore + step) / Math.max(1, totalSteps),
-          `${label(i, spec.id)} · loss ${formatValue(mse * spec.n)}`,
-        ),
-      onRunSaved: (spec, i, trained) => {
-        stepsBefore += spec.steps;
-        if (!process.stderr.isTTY) {
+    results = await trainPending(
+      experiment,
+      backend,
+      {
+        isCancelled: options.isCancelled,
+        onStep: (spec, i, step, mse) =>
+          bar.update(
+            (stepsBefore + step) / Math.max(1, totalSteps),
+            `${label(i, spec.id)} · loss ${formatValue(mse * spec.n)}`,
+          ),
+        onRunSaved: (spec, i, trained) => {
+          stepsBefore += spec.steps;
+          if (!process.stderr.isTTY) {
+            process.stderr.write(
+              `${label(i, spec.id)}: final loss ${formatValue(trained.result.finalLoss)} (${(trained.result.ms / 1000).toFixed(1)} s)\n`,
+            );
+          }
+        },
+        onRunSkipped: (spec, i, why) =>
           process.stderr.write(
-            `${label(i, spec.id)}: final loss ${formatValue(trained.result.finalLoss)} (${(trained.result.ms / 1000).toFixed(1)} s)\n`,
-          );
-        }
+            `${label(i, spec.id)}: ${why === 'locked' ? 'being trained by another process' : 'finished by another process'}\n`,
+          ),
       },
-    });
+      todo,
+    );
   } catch (e) {
     if (e instanceof CoreError && e.code === 'job/cancelled') {
       bar.done();
-      const saved = await savedRuns(resultsFile);
+      const saved = (await refreshResults(experiment)).runs.length;
       process.stderr.write(
         `stopped: ${saved} of ${runs.length} runs finished and saved in ${outDir}; run the same command to resume\n`,
       );
@@ -118,8 +138,6 @@ export async function runExperiment(
   } finally {
     bar.done();
   }
-  // Nothing to train: still write, since the fit settings may have changed.
-  if (todo.length === 0) await writeResults(resultsFile, results);
   write(options.json ? JSON.stringify(results, null, 2) : `${summary(results)}\n\nresults: ${resultsFile}`);
   return 0;
 }

@@ -3,8 +3,9 @@
 //
 //   lossCurvesSpec   loss (n·MSE) against step for every run, log y; a live run streams into the
 //                    named dataset "live" while it trains
-//   lossVsWidthSpec  final loss against m, log–log, with each series' fitted line and α_m ± SE
-//                    (paper Figs. 1, 9) and a slope −1 guide (the strong-regime prediction)
+//   lossVsWidthSpec  final loss against m, log–log: each setting's seeds pooled (mean, bars of
+//                    ± one standard deviation over seeds), its fitted line and α_m ± SE (paper
+//                    Figs. 1, 9) and a slope −1 guide (the strong-regime prediction)
 //   phiVsGammaSpec   φ½ against the weight decay γ, one line per width (paper Fig. 3)
 //   weakLossSpec     measured final loss against the weak-regime prediction of Eq. 4 (Fig. 4a)
 //   normHistogramSpec one run's row norms with the ½ and 1 thresholds (Fig. 5b)
@@ -21,11 +22,13 @@ const BASE = {
 
 export type Row = Record<string, number | string | null>;
 
-/** The series label used in legends: what distinguishes it, not its full id. */
-export function seriesLabel(s: Pick<SeriesResult, 'values'>): string {
+/** The series label used in legends: what distinguishes it, not its full id (pooled seeds counted). */
+export function seriesLabel(s: Pick<SeriesResult, 'values'> & { readonly seeds?: readonly number[] }): string {
   const v = s.values;
   const dist = v.distribution === 'power' ? `power α=${v.exponent}` : v.distribution;
-  return `${dist}, γ=${v.weightDecay}${v.density === 1 ? '' : `, E=${v.density}`}${v.seed === 0 ? '' : `, seed ${v.seed}`}`;
+  const seeds =
+    s.seeds !== undefined && s.seeds.length > 1 ? `, ${s.seeds.length} seeds` : v.seed === 0 ? '' : `, seed ${v.seed}`;
+  return `${dist}, γ=${v.weightDecay}${v.density === 1 ? '' : `, E=${v.density}`}${seeds}`;
 }
 
 const runSeriesLabel = (r: RunResult) => seriesLabel({ values: r.values });
@@ -87,15 +90,22 @@ export function lossVsWidthSpec(results: ExperimentResults): ChartData | null {
   const fitText = (s: SeriesResult) =>
     s.alphaM === null
       ? `${label.get(s.id)}: —`
-      : `${label.get(s.id)}: α_m = ${s.alphaM.toFixed(2)}${s.alphaMStderr === null ? '' : ` ± ${s.alphaMStderr.toFixed(2)}`}`;
+      : `${label.get(s.id)}: α_m = ${s.alphaM.toFixed(2)}${s.alphaMStderr === null ? '' : ` ± ${s.alphaMStderr.toFixed(2)}`}` +
+        (s.alphaMSeedSpread === null ? '' : ` (seed sd ${s.alphaMSeedSpread.toFixed(2)})`);
   const legend = new Map(results.series.map((s) => [s.id, fitText(s)]));
-  const points: Row[] = runs.map((r) => ({
-    run: r.id,
-    series: legend.get(r.series) ?? r.series,
-    m: r.values.width,
-    loss: r.finalLoss,
-    lossStd: r.finalLossStd,
-  }));
+  // One point per setting and width: the mean over seeds, with the seeds' spread as a bar.
+  const points: Row[] = results.series.flatMap((s) =>
+    s.points.map((p) => ({
+      run: p.seeds === 1 ? (s.runs.find((id) => id.endsWith(`-m${p.m}`)) ?? null) : null,
+      series: legend.get(s.id)!,
+      m: p.m,
+      loss: p.loss,
+      seeds: p.seeds,
+      spread: p.spread,
+      lossLow: p.spread === null ? null : Math.max(p.loss - p.spread, p.loss * 1e-3),
+      lossHigh: p.spread === null ? null : p.loss + p.spread,
+    })),
+  );
   const lines: Row[] = [];
   for (const s of results.series) {
     if (s.alphaM === null || s.intercept === null || s.fitWidths.length < 2) continue;
@@ -129,7 +139,11 @@ export function lossVsWidthSpec(results: ExperimentResults): ChartData | null {
     rows: points,
     spec: {
       ...BASE,
-      title: { text: 'Loss vs width', subtitle: 'least-squares fit of ln L on ln m per series', anchor: 'start' },
+      title: {
+        text: 'Loss vs width',
+        subtitle: 'least-squares fit of ln L on ln m per setting, on the mean over seeds',
+        anchor: 'start',
+      },
       height: 260,
       layer: [
         {
@@ -144,6 +158,16 @@ export function lossVsWidthSpec(results: ExperimentResults): ChartData | null {
             x,
             y,
             color: { field: 'series', type: 'nominal', title: null, legend: { orient: 'bottom', columns: 1 } },
+          },
+        },
+        {
+          data: { name: 'spread', values: points.filter((p) => p.spread !== null) },
+          mark: { type: 'rule', strokeWidth: 1.5 },
+          encoding: {
+            x,
+            y: { ...y, field: 'lossLow' },
+            y2: { field: 'lossHigh' },
+            color: { field: 'series', type: 'nominal' },
           },
         },
         {

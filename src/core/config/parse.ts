@@ -132,7 +132,8 @@ function scalarProblem(field: FieldSpec, v: unknown): string | null {
       if (typeof v !== 'number' || !Number.isFinite(v)) return `${field.path} must be a number, got ${describe(v)}`;
       return bounds(v);
     case 'string':
-      return typeof v === 'string' ? null : `${field.path} must be text, got ${describe(v)}`;
+      if (typeof v !== 'string') return `${field.path} must be text, got ${describe(v)}`;
+      return field.path === 'name' ? nameProblem(v) : null;
     case 'path':
       return typeof v === 'string' || v === null ? null : `${field.path} must be a file path, got ${describe(v)}`;
     case 'enum':
@@ -152,6 +153,22 @@ function scalarProblem(field: FieldSpec, v: unknown): string | null {
       }
       return (v[0] as number) <= (v[1] as number) ? null : `${field.path}: min ${v[0]} is above max ${v[1]}`;
   }
+}
+
+/** The experiment name becomes a folder name: a slug, so that it cannot leave results/. */
+export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+function nameProblem(v: string): string | null {
+  if (v === '' || NAME_PATTERN.test(v)) return null; // '' means the file's name
+  const rule =
+    'name must be 1 to 64 letters, digits, ".", "_" or "-", starting with a letter or digit (it names the results folder)';
+  if (v.length > 64) return `${rule}; got ${v.length} characters`;
+  const at = [...v].findIndex((c, i) => !/[A-Za-z0-9._-]/.test(c) || (i === 0 && !/[A-Za-z0-9]/.test(c)));
+  const bad = [...v][at]!;
+  const shown = /^[\x21-\x7e]$/.test(bad)
+    ? `"${bad}"`
+    : `U+${bad.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+  return `${rule}; character ${at + 1} (${shown}) is not allowed`;
 }
 
 interface Walk {
@@ -315,9 +332,15 @@ function applyOverrides(doc: Document, overrides: readonly string[], problems: C
   return applied;
 }
 
+/** The file's name without its extension, made a valid name (unsafe characters become "-"). */
 function defaultName(fileName: string | undefined): string {
   const base = (fileName ?? 'experiment').split(/[\\/]/).pop()!;
-  return base.replace(/\.experiment\.ya?ml$|\.ya?ml$/, '');
+  const slug = base
+    .replace(/\.experiment\.ya?ml$|\.ya?ml$/, '')
+    .replace(/[^A-Za-z0-9._-]/g, '-')
+    .replace(/^[^A-Za-z0-9]+/, '')
+    .slice(0, 64);
+  return slug === '' ? 'experiment' : slug;
 }
 
 /** Builds the config from checked values and defaults (nested as the type expects). */

@@ -88,7 +88,8 @@ export const FIELDS: readonly FieldSpec[] = [
   {
     path: 'name',
     type: 'string',
-    description: 'A short name for the experiment (default: the file name).',
+    description:
+      'A short name for the experiment, and its results folder: 1 to 64 letters, digits, ".", "_" or "-", starting with a letter or digit (default: the file name).',
     source: '—',
     default: '',
   },

@@ -4,13 +4,10 @@
 // results.json beside the config. Refreshed when a panel saves a run.
 
 import * as vscode from 'vscode';
-import { readFile } from 'node:fs/promises';
 import { parseExperimentConfig } from '../../core/config/parse';
 import { sweepSize } from '../../core/config/sweepSize';
 import { formatDuration } from '../../core/toy/costModel';
-import { configFingerprint } from '../../core/toy/results';
-import { defaultOutDir } from '../../node/experimentStore';
-import * as path from 'node:path';
+import { countFinishedRuns } from '../../node/experimentStore';
 import type { Calibration } from './calibration';
 import { currentConfigFeatures } from './configFeatures';
 
@@ -61,7 +58,7 @@ export class ExperimentCodeLens implements vscode.CodeLensProvider {
         arguments: [document.uri],
       }),
     ];
-    const finished = await finishedRuns(document.uri.fsPath, parsed.config);
+    const finished = await countFinishedRuns(document.uri.fsPath, parsed.config);
     if (finished > 0) {
       lenses.push(
         new vscode.CodeLens(top, {
@@ -72,16 +69,5 @@ export class ExperimentCodeLens implements vscode.CodeLensProvider {
       );
     }
     return lenses;
-  }
-}
-
-/** Runs of this config already in its default results folder (0 if none or of other settings). */
-async function finishedRuns(configFile: string, config: Parameters<typeof configFingerprint>[0]): Promise<number> {
-  try {
-    const text = await readFile(path.join(defaultOutDir(configFile, config.name), 'results.json'), 'utf8');
-    const results = JSON.parse(text) as { fingerprint?: string; runs?: unknown[] };
-    return results.fingerprint === configFingerprint(config) && Array.isArray(results.runs) ? results.runs.length : 0;
-  } catch {
-    return 0;
   }
 }

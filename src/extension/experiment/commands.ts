@@ -1,5 +1,6 @@
 // The experiment commands and language features: "Run Experiment" (CodeLens, editor title,
-// explorer, palette), "Show Experiment Results", "Stop Experiment", "Preview Experiment", and the
+// explorer, palette), "Show Experiment Results", "Stop Experiment", "Preview Experiment",
+// "Retrain All Runs", "Retrain One Run…", "Run Experiment on Slurm…", and the
 // live diagnostics, quick fixes, completion, hover and outline of `*.experiment.yaml`.
 
 import * as vscode from 'vscode';
@@ -11,6 +12,7 @@ import { PreviewPanel } from './previewPanel';
 import { Calibration } from './calibration';
 import { registerConfigProviders } from './configProviders';
 import { newExperiment, type NewExperimentArgs } from './newExperiment';
+import { runOnSlurm } from './slurmCommand';
 
 const isExperiment = (uri: vscode.Uri) => /\.experiment\.ya?ml$/.test(uri.path);
 
@@ -37,6 +39,36 @@ export function registerExperimentCommands(context: vscode.ExtensionContext): vs
     return config ? ExperimentPanel.show(context, diagnostics, calibration, config, { run }) : noConfig();
   };
 
+  const retrainAll = async (uri?: unknown) => {
+    const config = targetConfig(uri);
+    if (!config) return noConfig();
+    const go = 'Retrain All';
+    const choice = await vscode.window.showWarningMessage(
+      'Train every run of this experiment again? Each finished run is replaced when its new run finishes.',
+      { modal: true },
+      go,
+    );
+    if (choice === go) ExperimentPanel.show(context, diagnostics, calibration, config, { run: true, retrain: 'all' });
+    return undefined;
+  };
+
+  const retrainRun = async (uri?: unknown, runId?: unknown) => {
+    const config = targetConfig(uri);
+    if (!config) return noConfig();
+    let id = typeof runId === 'string' ? runId : undefined;
+    if (id === undefined) {
+      const panel = ExperimentPanel.show(context, diagnostics, calibration, config, { run: false });
+      const ids = panel.finishedRunIds();
+      if (ids.length === 0) {
+        void vscode.window.showInformationMessage('No finished runs to retrain yet (Run Experiment trains them).');
+        return undefined;
+      }
+      id = await vscode.window.showQuickPick(ids, { placeHolder: 'The run to train again' });
+    }
+    if (id !== undefined) ExperimentPanel.show(context, diagnostics, calibration, config, { run: true, retrain: [id] });
+    return undefined;
+  };
+
   const preview = async (uri?: unknown) => {
     const config = targetConfig(uri);
     if (!config) return noConfig();
@@ -59,6 +91,15 @@ export function registerExperimentCommands(context: vscode.ExtensionContext): vs
     vscode.commands.registerCommand('superpositionLab.newExperiment', (args?: NewExperimentArgs) =>
       newExperiment(calibration, args),
     ),
+    vscode.commands.registerCommand('superpositionLab.retrainExperiment', retrainAll),
+    vscode.commands.registerCommand('superpositionLab.retrainRun', retrainRun),
+    vscode.commands.registerCommand('superpositionLab.runExperimentOnSlurm', (uri?: unknown) => {
+      const config = targetConfig(uri);
+      if (!config) return noConfig();
+      return runOnSlurm(context, config, (c) =>
+        ExperimentPanel.show(context, diagnostics, calibration, c, { run: false }),
+      );
+    }),
     vscode.commands.registerCommand('superpositionLab.stopExperiment', (uri?: unknown) => {
       const config = targetConfig(uri);
       for (const panel of ExperimentPanel.all()) if (!config || panel.isFor(config)) panel.stop();

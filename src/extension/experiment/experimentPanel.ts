@@ -27,14 +27,18 @@ import {
 } from '../../shared/experimentProtocol';
 import { openNodeReader } from '../../node/files';
 import {
-  ForeignResultsError,
+  ChangedSettingsError,
+  currentResults,
   frequencyKey,
-  moveAside,
+  runningElsewhere,
+  lockFile,
   prepareExperiment,
+  refreshResults,
   saveRun,
   writeResults,
   type PreparedExperiment,
 } from '../../node/experimentStore';
+import { acquireRunLock } from '../../node/runLock';
 import { log, showError } from '../log';
 import { settings } from '../settings';
 import { loadComputePage } from '../computePage';
@@ -82,11 +86,18 @@ export class ExperimentPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private experiment: PreparedExperiment | undefined;
   private results: ExperimentResults | null = null;
+  /** Watches the results folder for runs saved by other processes (CLI shards, cluster tasks). */
+  private follower: { readonly outDir: string; readonly watcher: vscode.Disposable } | undefined;
+  private followTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Runs other processes are training now (from their locks), for the status line. */
+  private elsewhere: ExperimentOverview['elsewhere'] = [];
   private state: ExperimentState = { kind: 'idle' };
   private active: ActiveRun | undefined;
   private stopRequested = false;
   private ready = false;
   private runWhenReady: boolean;
+  /** What the first start trains again ("Retrain all" / "Retrain this run" before the page loaded). */
+  private retrainWhenReady: 'all' | readonly string[] | undefined;
   private charts: readonly string[] = [];
   private readonly exports: string[] = [];
   private readonly cspViolations: string[] = [];
@@ -124,13 +135,13 @@ export class ExperimentPanel implements vscode.Disposable {
     diagnostics: ConfigDiagnostics,
     calibration: Calibration,
     configUri: vscode.Uri,
-    options: { readonly run: boolean },
+    options: { readonly run: boolean; readonly retrain?: 'all' | readonly string[] },
   ): ExperimentPanel {
     const key = configUri.toString();
     const existing = ExperimentPanel.open.get(key);
     if (existing) {
       existing.panel.reveal(vscode.ViewColumn.Beside, true);
-      if (options.run) void existing.start();
+      if (options.run) void existing.start(options.retrain);
       return existing;
     }
     const title = `Experiment: ${path.basename(configUri.fsPath).replace(/\.experiment\.ya?ml$/, '')}`;
@@ -142,12 +153,18 @@ export class ExperimentPanel implements vscode.Disposable {
     );
     panel.iconPath = panelIcon(context.extensionUri);
     const created = new ExperimentPanel(configUri, panel, diagnostics, calibration, context.extensionUri, options.run);
+    created.retrainWhenReady = options.retrain;
     ExperimentPanel.open.set(key, created);
     return created;
   }
 
   static all(): ExperimentPanel[] {
     return [...ExperimentPanel.open.values()];
+  }
+
+  /** Ids of the finished runs shown, for "Retrain this run". */
+  finishedRunIds(): string[] {
+    return this.results?.runs.map((r) => r.id) ?? [];
   }
 
   isFor(configUri: vscode.Uri): boolean {
@@ -169,7 +186,7 @@ export class ExperimentPanel implements vscode.Disposable {
       this.ready = true;
       const loaded = await this.load();
       this.post({ type: 'state', state: this.state });
-      if (loaded && this.runWhenReady) await this.start();
+      if (loaded && this.runWhenReady) await this.start(this.retrainWhenReady);
     },
     start: () => this.start(),
     stop: () => this.stop(),
@@ -236,9 +253,10 @@ export class ExperimentPanel implements vscode.Disposable {
 
   /**
    * Parses the config and finds its results on disk. Config errors go to the Problems view (and
-   * the panel says so); a results folder of other settings is moved aside only if the user agrees.
+   * the panel says so). When finished runs were trained with other settings, training asks once
+   * before training them anew (the old results stay on disk); only showing never asks.
    */
-  private async load(): Promise<boolean> {
+  private async load(forTraining = false, retrain?: 'all' | readonly string[]): Promise<boolean> {
     if (this.configUri.scheme !== 'file') {
       this.setState({ kind: 'failed', message: 'Experiments run on local files only (this config is not on disk).' });
       return false;
@@ -246,16 +264,16 @@ export class ExperimentPanel implements vscode.Disposable {
     const configFile = this.configUri.fsPath;
     try {
       const text = await this.configText();
-      const prepared = await prepareExperiment(configFile, text).catch(async (e: unknown) => {
-        if (!(e instanceof ForeignResultsError)) throw e;
-        // Nothing is deleted: the old folder gets a time-stamped name if the user agrees.
-        const move = 'Move Old Results Aside';
-        const choice = await vscode.window.showWarningMessage(e.message, { modal: true }, move);
-        if (choice !== move) throw e;
-        const aside = await moveAside(e.outDir);
-        log().info(`Moved ${e.outDir} to ${aside}`);
-        return prepareExperiment(configFile, text);
-      });
+      const prepared = await prepareExperiment(configFile, text, { acceptNewSettings: !forTraining, retrain }).catch(
+        async (e: unknown) => {
+          if (!(e instanceof ChangedSettingsError)) throw e;
+          const train = 'Train Anew (Keep Old Results)';
+          const choice = await vscode.window.showWarningMessage(e.message, { modal: true }, train);
+          if (choice !== train) throw e;
+          log().info(`Training ${e.changed} runs in ${e.outDir} anew under the new settings`);
+          return prepareExperiment(configFile, text, { acceptNewSettings: true, retrain });
+        },
+      );
       this.diagnosticsCollection.set(this.configUri, text, configProblems(text, configFile, this.calibration.factor()));
       if (!prepared.ok) {
         const errors = prepared.problems.filter((p) => p.severity === 'error');
@@ -269,7 +287,11 @@ export class ExperimentPanel implements vscode.Disposable {
       }
       this.experiment = prepared.experiment;
       this.results = prepared.experiment.results.runs.length > 0 ? prepared.experiment.results : null;
-      if (this.results) await writeResults(prepared.experiment.resultsFile, this.results); // refits are saved
+      this.follow(prepared.experiment.outDir);
+      void this.reloadFromDisk(); // what other processes are training right now
+      // Refits are saved; a summary under changed settings only once the user chose to train.
+      const accepted = forTraining || prepared.experiment.changedRuns === 0;
+      if (this.results && accepted) await writeResults(prepared.experiment.resultsFile, this.results);
       this.post({ type: 'overview', overview: this.overview() });
       if (this.state.kind === 'failed') this.state = { kind: 'idle' };
       return true;
@@ -290,17 +312,21 @@ export class ExperimentPanel implements vscode.Disposable {
       runs: e.runs.map((r) => ({ id: r.id, series: r.series, values: r.values })),
       stepsPerRun: e.config.train.steps,
       results: this.results,
+      elsewhere: this.elsewhere,
     };
   }
 
-  /** Trains every run that is not on disk yet, in order; a no-op while already training. */
-  async start(): Promise<void> {
+  /** Trains every run that is not on disk yet (and `retrain`'s finished runs again), in order. */
+  async start(retrain?: 'all' | readonly string[]): Promise<void> {
     if (this.state.kind === 'running' || !this.ready) {
-      if (!this.ready) this.runWhenReady = true;
+      if (!this.ready) {
+        this.runWhenReady = true;
+        this.retrainWhenReady = retrain;
+      }
       return;
     }
     this.stopRequested = false;
-    if (!(await this.load())) return;
+    if (!(await this.load(true, retrain))) return;
     const experiment = this.experiment!;
     const done = new Set(this.results?.runs.map((r) => r.id) ?? []);
     const todo = experiment.runs.filter((r) => !done.has(r.id));
@@ -318,6 +344,8 @@ export class ExperimentPanel implements vscode.Disposable {
       },
       async (progress, token) => {
         const cancel = token.onCancellationRequested(() => this.stop());
+        const saveSummary = () =>
+          refreshResults(experiment).catch((e: unknown) => log().warn(`results.json: ${toWireError(e).message}`));
         const perRun = 100 / todo.length;
         try {
           for (const [i, spec] of todo.entries()) {
@@ -325,17 +353,29 @@ export class ExperimentPanel implements vscode.Disposable {
             const index = done.size + i;
             this.setState({ kind: 'running', runIndex: index, runId: spec.id });
             progress.report({ message: `run ${index + 1}/${total}: ${spec.id}` });
+            // Another process (a CLI shard, a cluster task) may be training this folder too.
+            const lock = await acquireRunLock(
+              lockFile(experiment.outDir, spec.id, experiment.fingerprints.get(spec.id)!),
+            );
+            if (lock === null) {
+              log().info(`${spec.id}: being trained by another process; skipped`);
+              continue;
+            }
             const outcome = await this.trainOne(experiment, spec, (fraction, label) =>
               progress.report({
                 message: `run ${index + 1}/${total}: ${spec.id} · ${label}`,
                 increment: fraction * perRun,
               }),
-            );
+            )
+              .then(async (o) =>
+                o.kind === 'failed' ? o : { ...o, results: await saveRun(experiment, results, o.trained) },
+              )
+              .finally(() => lock.release());
             if (outcome.kind === 'failed') {
               if (outcome.error.code === 'job/cancelled') break;
               throw new CoreError('internal', `${spec.id}: ${outcome.error.message}`);
             }
-            results = await saveRun(experiment, results, outcome.trained);
+            results = outcome.results;
             this.results = results;
             this.trainedHere.push({
               id: spec.id,
@@ -350,6 +390,9 @@ export class ExperimentPanel implements vscode.Disposable {
               `${spec.id}: final loss ${formatValue(outcome.trained.result.finalLoss)} in ${(outcome.trained.result.ms / 1000).toFixed(1)} s on ${outcome.trained.result.backend}`,
             );
           }
+          // The summary, once per session (each run was saved as its own record), before the state
+          // says stopped or done: what the panel reports is then what results.json holds.
+          await saveSummary();
           const finished = results.runs.length;
           if (finished === total) {
             this.setState({
@@ -363,6 +406,7 @@ export class ExperimentPanel implements vscode.Disposable {
             });
           }
         } catch (e) {
+          await saveSummary();
           const message = toWireError(e).message;
           this.setState({ kind: 'failed', message: `Training failed: ${message} Finished runs are saved.` });
           showError(`Training ${experiment.config.name}`, e);
@@ -469,9 +513,63 @@ export class ExperimentPanel implements vscode.Disposable {
     };
   }
 
+  /**
+   * Draws runs that other processes save into the results folder as they land (a sweep sharded
+   * over CLI processes or Slurm tasks): a live dashboard of the folder, whoever trains it.
+   */
+  private follow(outDir: string): void {
+    if (this.follower?.outDir === outDir) return;
+    this.follower?.watcher.dispose();
+    const watcher = vscode.workspace.createFileSystemWatcher(
+      new vscode.RelativePattern(vscode.Uri.file(path.join(outDir, 'runs')), '*.json'),
+    );
+    // Locks appear, beat (their mtime) and go as other processes train: running / done.
+    const locks = vscode.workspace.createFileSystemWatcher(
+      new vscode.RelativePattern(vscode.Uri.file(path.join(outDir, 'locks')), '*.lock'),
+    );
+    const changed = () => {
+      // Records land in bursts (one per finished run, from many tasks): read the folder once per burst.
+      if (this.followTimer !== undefined) clearTimeout(this.followTimer);
+      this.followTimer = setTimeout(() => void this.reloadFromDisk(), 400);
+    };
+    this.follower = {
+      outDir,
+      watcher: vscode.Disposable.from(
+        watcher,
+        watcher.onDidCreate(changed),
+        watcher.onDidChange(changed),
+        locks,
+        locks.onDidCreate(changed),
+        locks.onDidDelete(changed),
+      ),
+    };
+  }
+
+  private async reloadFromDisk(): Promise<void> {
+    const experiment = this.experiment;
+    // While this panel trains, it posts its own runs; other processes' runs join at the next load.
+    if (this.disposed || experiment === undefined || this.state.kind === 'running') return;
+    try {
+      const [results, elsewhere] = await Promise.all([currentResults(experiment), runningElsewhere(experiment)]);
+      const landed = results.runs.length !== (this.results?.runs.length ?? 0);
+      if (!landed && JSON.stringify(elsewhere) === JSON.stringify(this.elsewhere)) return;
+      this.elsewhere = elsewhere;
+      if (landed) {
+        this.results = results;
+        this.post({ type: 'results', results });
+        ExperimentPanel.onResultsSaved();
+      }
+      this.post({ type: 'overview', overview: this.overview() });
+    } catch (e) {
+      log().warn(`Reading ${experiment.outDir}: ${toWireError(e).message}`);
+    }
+  }
+
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.follower?.watcher.dispose();
+    if (this.followTimer !== undefined) clearTimeout(this.followTimer);
     this.stopRequested = true;
     ExperimentPanel.open.delete(this.configUri.toString());
     this.active?.finish({ kind: 'failed', error: { code: 'job/cancelled', message: 'The panel was closed.' } });

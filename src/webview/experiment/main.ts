@@ -181,6 +181,17 @@ const handlers: Handlers<ToExperiment> = {
 // ---------------------------------------------------------------------------------------------
 // Rendering.
 
+/** Runs other processes train now (a sharded or cluster sweep), from the host's lock reading. */
+function elsewhereText(): string {
+  const others = overview?.elsewhere ?? [];
+  if (others.length === 0) return '';
+  const hosts = [...new Set(others.map((o) => o.host))];
+  return ` ${others.length} training elsewhere (${hosts.slice(0, 3).join(', ')}${hosts.length > 3 ? ', …' : ''}): ${others
+    .map((o) => o.id)
+    .slice(0, 3)
+    .join(', ')}${others.length > 3 ? ', …' : ''}.`;
+}
+
 function statusText(): string {
   const total = overview?.runs.length ?? 0;
   const finished = results?.runs.length ?? 0;
@@ -194,7 +205,7 @@ function statusText(): string {
   }
   switch (hostState.kind) {
     case 'idle':
-      return total === 0 ? 'Loading…' : `${finished} of ${total} runs finished.`;
+      return total === 0 ? 'Loading…' : `${finished} of ${total} runs finished.${elsewhereText()}`;
     case 'running':
       return `Starting run ${hostState.runIndex + 1} of ${total}…`;
     default:

@@ -3,6 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { compile } from 'vega-lite';
 import { parse, View } from 'vega';
+import { parseExperimentConfig } from '../../../src/core/config/parse';
+import { expandSweep } from '../../../src/core/config/sweep';
+import { emptyResults, withRun } from '../../../src/core/toy/results';
 import { fakeExperimentResults } from '../../fixtures/chartData';
 import {
   lossCurvesSpec,
@@ -13,6 +16,7 @@ import {
   weakLossSpec,
 } from '../../../src/core/charts/experimentSpecs';
 import { gramMatrix } from '../../../src/core/analysis/gram';
+import { fakeRunResult } from '../../fixtures/runs';
 
 async function render(spec: Record<string, unknown>): Promise<View> {
   const view = new View(parse(compile(spec as never).spec), { renderer: 'none' });
@@ -82,5 +86,51 @@ describe('gramMatrix', () => {
   it('is W Wᵀ, symmetric', () => {
     const W = Float32Array.from([1, 0, 0, 1, 1, 1]); // 3×2
     expect(Array.from(gramMatrix(W, 3, 2))).toEqual([1, 0, 1, 0, 1, 1, 1, 1, 2]);
+  });
+});
+
+describe('seeds of one setting are pooled', () => {
+  // L = 2·m^(−α)·(1 + 0.1·(seed − 1)) for seeds 0, 1, 2: the mean over seeds is exactly 2·m^(−α).
+  const config = parseExperimentConfig(
+    'version: 1\ndata: {features: 64}\nmodel: {width: [4, 8, 16]}\noptimizer: {weightDecay: [-1, 0.3]}\ntrain: {steps: 100, seeds: [0, 1, 2]}\n',
+    { fileName: 'seeds.experiment.yaml' },
+  ).config!;
+  let results = emptyResults(config, 18, '2026-01-01T00:00:00Z');
+  for (const spec of expandSweep(config)) {
+    const alpha = spec.values.weightDecay < 0 ? 1 : 0.5;
+    const loss = 2 * spec.values.width ** -alpha * (1 + 0.1 * (spec.values.seed - 1));
+    results = withRun(results, fakeRunResult(spec, loss), '2026-01-01T00:00:01Z');
+  }
+
+  it('one series per setting with the mean and spread per width, α_m fitted on the means', () => {
+    expect(results.series.map((s) => s.id).sort()).toEqual(['power-a1.2-E1-g-1', 'power-a1.2-E1-g0.3']);
+    for (const s of results.series) {
+      const alpha = s.values.weightDecay < 0 ? 1 : 0.5;
+      expect(s.seeds).toEqual([0, 1, 2]);
+      expect(s.runs).toHaveLength(9);
+      expect(s.points.map((p) => p.m)).toEqual([4, 8, 16]);
+      for (const p of s.points) {
+        expect(p.seeds).toBe(3);
+        expect(p.loss).toBeCloseTo(2 * p.m ** -alpha, 12);
+        expect(p.spread!).toBeCloseTo(0.1 * 2 * p.m ** -alpha, 12); // sd of 0.9, 1.0, 1.1 is 0.1
+      }
+      expect(s.alphaM!).toBeCloseTo(alpha, 10);
+      // Every seed alone has the same slope (the factor is per seed): no spread of α_m.
+      expect(s.alphaMSeedSpread!).toBeCloseTo(0, 10);
+    }
+  });
+
+  it('the loss-vs-width chart draws one point per setting and width, with spread bars and seeds in the legend', async () => {
+    const view = await render(lossVsWidthSpec(results)!.spec);
+    const points = view.data('points') as { series: string; seeds: number; loss: number }[];
+    expect(points).toHaveLength(6);
+    expect(points.every((p) => p.seeds === 3)).toBe(true);
+    expect(view.data('spread')).toHaveLength(6);
+    expect(new Set(points.map((p) => p.series))).toEqual(
+      new Set([
+        'power α=1.2, γ=-1, 3 seeds: α_m = 1.00 ± 0.00 (seed sd 0.00)',
+        'power α=1.2, γ=0.3, 3 seeds: α_m = 0.50 ± 0.00 (seed sd 0.00)',
+      ]),
+    );
   });
 });

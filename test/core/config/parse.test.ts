@@ -223,6 +223,31 @@ describe('problems, located exactly', () => {
     }
   });
 
+  it('the name is a safe slug (it names the results folder): a traversal, a NUL or 65 characters are errors at the value', () => {
+    const rule =
+      'name must be 1 to 64 letters, digits, ".", "_" or "-", starting with a letter or digit (it names the results folder)';
+    expect(onlyProblem('version: 1\nname: ../../somewhere\n')).toMatchObject({
+      severity: 'error',
+      code: 'config/value',
+      message: `${rule}; character 1 (".") is not allowed`,
+      line: 2,
+      col: 7,
+    });
+    expect(onlyProblem('version: 1\nname: ..\n').message).toBe(`${rule}; character 1 (".") is not allowed`);
+    expect(onlyProblem('version: 1\nname: a/b\n').message).toBe(`${rule}; character 2 ("/") is not allowed`);
+    expect(onlyProblem('version: 1\nname: "ok\\0"\n').message).toBe(`${rule}; character 3 (U+0000) is not allowed`);
+    expect(onlyProblem(`version: 1\nname: ${'a'.repeat(65)}\n`).message).toBe(`${rule}; got 65 characters`);
+    expect(onlyProblem('version: 1\n', { overrides: ['name=../x'] }).message).toBe(
+      `--set name=../x: ${rule}; character 1 (".") is not allowed`,
+    );
+    for (const ok of ['a', 'strong-vs-weak', 'run_2.v1', 'A'.repeat(64)]) {
+      expect(parse(`version: 1\nname: ${ok}\n`).config!.name).toBe(ok);
+    }
+    // The default from the file name is made a valid name.
+    expect(parse('version: 1\n', { fileName: '/w/my study (2).experiment.yaml' }).config!.name).toBe('my-study--2-');
+    expect(parse('version: 1\n', { fileName: '/w/..experiment.yaml' }).config!.name).toBe('experiment');
+  });
+
   it('a wrong type is an error on the value', () => {
     expect(onlyProblem('version: 1\ndata:\n  features: abc\n')).toEqual({
       severity: 'error',
