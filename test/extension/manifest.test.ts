@@ -6,6 +6,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../fixtures/files';
+import { parseExperimentConfig } from '../../src/core/config/parse';
 
 const ROOT = path.resolve(__dirname, '../..');
 const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
@@ -42,10 +43,25 @@ describe('package.json', () => {
   });
 
   it('ships snippets that parse and insert valid keys', () => {
-    const snippets = JSON.parse(readFileSync(path.join(ROOT, pkg.contributes.snippets[0].path), 'utf8'));
+    // The file is JSONC (VS Code's format; Prettier keeps trailing commas in it).
+    const text = readFileSync(path.join(ROOT, pkg.contributes.snippets[0].path), 'utf8').replace(/,(\s*[}\]])/g, '$1');
+    const snippets = JSON.parse(text) as Record<string, { prefix: string; body: string[] }>;
     expect(Object.keys(snippets).length).toBeGreaterThanOrEqual(5);
-    for (const s of Object.values(snippets) as { prefix: string; body: string[] }[]) {
+    for (const [name, s] of Object.entries(snippets)) {
       expect(s.prefix).toMatch(/^spl-/);
+      // Each placeholder at its default (or first choice): what Tab-Tab-Tab inserts.
+      const inserted = s.body
+        .join('\n')
+        .replace(/\$\{\d+\|([^,|]*)[^}]*\}/g, '$1')
+        .replace(/\$\{\d+:([^}]*)\}/g, '$1')
+        .replace(/\$\d+/g, '');
+      const problems = parseExperimentConfig(inserted.startsWith('version') ? inserted : `version: 1\n${inserted}`, {
+        fileName: 'snippet.experiment.yaml',
+      }).problems;
+      expect(
+        problems.filter((p) => p.severity === 'error' || p.code === 'config/unknown-key'),
+        name,
+      ).toEqual([]);
     }
   });
 
