@@ -148,4 +148,6 @@ export const messages = {
     `${file} is ${Math.round(size / 1e6).toLocaleString('en-US')} MB; files on this file system must be read whole and the limit is ${maxMB} MB (setting superpositionLab.maxWholeFileReadMB).`,
   notFound: (file: string) => `${file} does not exist.`,
   cancelled: () => 'Cancelled.',
+  ambiguityShape: (n: number, m: number, length: number) =>
+    `Cannot compute the ambiguity of a ${n}×${m} matrix from ${plural(length, 'number')}; W must be n×m with n, m ≥ 1.`,
 } as const;

@@ -1,9 +1,19 @@
 // What a finished run reports (paper-spec §2): final loss, representation and overlap statistics
-// of W, the Welch bound of the strongly represented set, and the weak-regime loss prediction.
+// of W, the Welch bound of the strongly represented set, the weak-regime loss prediction and the
+// ambiguity ‖W Wᵀ − R‖₂ that picks the paper's "ideal weak" runs.
 
 import { SuperpositionAccumulator } from '../analysis/superposition';
 import { float64Kernel } from '../analysis/kernel';
 import { welchBound } from '../analysis/welch';
+import { ambiguity } from './ambiguity';
+
+/**
+ * Pair statistics of a run are exact while n²·m is at most this (every preset up to `default`:
+ * n ≤ 1024, m ≤ 100, a fraction of a second); beyond it, from all pairs among TOY_SAMPLE_ROWS rows,
+ * with a 95% interval. The set S is kept whole while |S|²·m is within the same budget.
+ */
+export const TOY_PAIR_BUDGET = 1.2e8;
+export const TOY_SAMPLE_ROWS = 1024;
 
 export interface RunMetrics {
   /** n × mean of the last `finalWindow` per-step MSEs: the paper's L (sum over features). */
@@ -27,6 +37,14 @@ export interface RunMetrics {
   readonly rowNorm: { readonly mean: number; readonly std: number; readonly min: number; readonly max: number } | null;
   /** Row norms, for histograms. */
   readonly rowNorms: readonly number[];
+  /** ‖W Wᵀ − R‖₂ (spec §2 item 8); null for a diverged run. */
+  readonly ambiguity: number | null;
+  /**
+   * Variance of the squared overlaps within S over its value for random unit vectors (spec §2
+   * item 5); null when |S| < 2. The interval only when it was sampled.
+   */
+  readonly sqOverlapVarianceRatioStrong: number | null;
+  readonly sqOverlapVarianceRatioStrongCI95: readonly [number, number] | null;
 }
 
 /** Eq. 4 with the top k features represented and the rest predicted by their mean. */
@@ -60,7 +78,11 @@ export async function runMetrics(
   const window = mse.subarray(Math.max(0, mse.length - options.finalWindow));
   const mean = window.reduce((a, b) => a + b, 0) / window.length;
   const variance = window.reduce((a, b) => a + (b - mean) ** 2, 0) / window.length;
-  const acc = new SuperpositionAccumulator(n, m, { kernel: float64Kernel, pairBudget: 0, sampleRows: 2 });
+  const acc = new SuperpositionAccumulator(n, m, {
+    kernel: float64Kernel,
+    pairBudget: TOY_PAIR_BUDGET,
+    sampleRows: TOY_SAMPLE_ROWS,
+  });
   await acc.addRows(W, n);
   const a = await acc.finish();
   const rowNorms = Array.from({ length: n }, (_, i) => Math.hypot(...W.subarray(i * m, (i + 1) * m)));
@@ -80,6 +102,9 @@ export async function runMetrics(
       options.exponent === null ? null : predictedWeakLossEq14(options.exponent, n, a.fracRepresented, options.density),
     rowNorm: a.rowNorm,
     rowNorms,
+    ambiguity: ambiguity(W, n, m).value,
+    sqOverlapVarianceRatioStrong: a.strong.sqOverlapVarianceRatio,
+    sqOverlapVarianceRatioStrongCI95: a.strong.sqOverlapVarianceRatioCI95,
   };
 }
 

@@ -11,7 +11,11 @@ import { seriesFit } from './fits';
 export const RESULTS_FORMAT = 'superposition-lab/experiment-results';
 export const RESULTS_VERSION = 1;
 
-export interface RunResult extends Omit<RunMetrics, 'rowNorms'> {
+/** Metrics added after version 1 was released: optional, so that older results.json files load. */
+type LaterMetrics = 'ambiguity' | 'sqOverlapVarianceRatioStrong' | 'sqOverlapVarianceRatioStrongCI95';
+
+export interface RunResult
+  extends Omit<RunMetrics, 'rowNorms' | LaterMetrics>, Partial<Pick<RunMetrics, LaterMetrics>> {
   readonly id: string;
   readonly series: string;
   readonly values: RunValues;

@@ -149,6 +149,9 @@ describe('runMetrics on a hand-made W', () => {
     expect(r.predictedWeakLoss).toBeCloseTo(predictedWeakLoss(p, 3), 15);
     expect(r.predictedWeakLoss).toBeCloseTo((4 / 3) * (p[3]! + p[4]!) - p[3]! ** 2 - p[4]! ** 2, 15);
     expect(r.predictedWeakLossEq14).toBeCloseTo(((4 / 3) * -Math.log(0.6)) / Math.log(5), 14);
+    // W Wᵀ = R exactly (the first m rows are e1, e2, e3): no ambiguity. No S: no variance ratio.
+    expect(r.ambiguity!).toBeLessThan(1e-12);
+    expect(r.sqOverlapVarianceRatioStrong).toBeNull();
   });
 
   it('a Mercedes frame of strong rows attains the Welch bound; a weaker row and zero rows join the rest', async () => {
@@ -181,6 +184,14 @@ describe('runMetrics on a hand-made W', () => {
     expect(r.predictedWeakLoss).toBeCloseTo(predictedWeakLoss(p, 4), 15);
     // Not a power law run (exponent null): no Eq. 14.
     expect(r.predictedWeakLossEq14).toBeNull();
+    // Every squared overlap in S is ¼: no variance at all, the ETF extreme of the ratio.
+    expect(r.sqOverlapVarianceRatioStrong!).toBeLessThan(1e-6);
+    expect(r.sqOverlapVarianceRatioStrongCI95).toBeNull();
+    // ‖W Wᵀ‖₂ = ‖WᵀW‖₂ = 1.21·3/2 + 0.49 = 2.305 (the frame is tight, row 3 adds 0.49 e₁e₁ᵀ) and
+    // ‖R‖₂ = 1, so the triangle inequality puts A in [1.305, 3.305]; ambiguity.test.ts has the
+    // exact dense comparisons.
+    expect(r.ambiguity!).toBeGreaterThanOrEqual(1.305 - 1e-6);
+    expect(r.ambiguity!).toBeLessThanOrEqual(3.305 + 1e-6);
   });
 
   it('a final window longer than the run averages the whole run', async () => {
