@@ -13,7 +13,7 @@ import { CoreError, messages } from '../errors';
 import { mulberry32 } from '../random';
 
 export interface AmbiguityOptions {
-  /** Stop when the extreme Ritz values change by at most this, relative, for 3 steps (default 1e-10). */
+  /** Stop when the largest |Ritz value| changes by at most this, relative, for 3 steps (default 1e-8). */
   readonly tolerance?: number;
   /** Upper bound on Lanczos steps (default 300; never more than 2·min(m, n) + 1, where it is exact). */
   readonly maxIterations?: number;
@@ -91,7 +91,7 @@ export function ambiguity(
   }
   const w = Float64Array.from(W);
   const identity = Math.min(m, n);
-  const tolerance = options.tolerance ?? 1e-10;
+  const tolerance = options.tolerance ?? 1e-8;
   const cap = Math.min(n, 2 * identity + 1, options.maxIterations ?? 300);
   const h = new Float64Array(m);
   const apply = (x: Float64Array, out: Float64Array): void => {
@@ -125,14 +125,19 @@ export function ambiguity(
     apply(q, next);
     const a = dot(q, next);
     alphas.push(a);
-    // Full reorthogonalisation (twice is enough): keeps the Ritz values free of ghost copies.
+    // Full reorthogonalisation keeps the Ritz values free of ghost copies. A second pass only when
+    // the first cancelled most of the vector ("twice is enough", Parlett's 1/√2 criterion).
+    let beta = Math.sqrt(dot(next, next));
     for (let pass = 0; pass < 2; pass++) {
       for (const v of basis) {
         const c = dot(v, next);
         for (let i = 0; i < n; i++) next[i]! -= c * v[i]!;
       }
+      const after = Math.sqrt(dot(next, next));
+      const cancelled = after < Math.SQRT1_2 * beta;
+      beta = after;
+      if (!cancelled) break;
     }
-    const beta = Math.sqrt(dot(next, next));
     const previous = extremes;
     extremes = tridiagonalExtremes(alphas, betas);
     scale = Math.max(scale, Math.abs(extremes[0]), Math.abs(extremes[1]));
@@ -140,8 +145,14 @@ export function ambiguity(
       converged = true; // an invariant subspace: the Ritz values are eigenvalues
       break;
     }
-    const change = Math.max(Math.abs(extremes[0] - previous[0]), Math.abs(extremes[1] - previous[1]));
-    stable = k > 0 && change <= tolerance * Math.max(scale, 1e-300) ? stable + 1 : 0;
+    // Only the end of largest magnitude must converge. The other end's Ritz value moves outwards
+    // towards its eigenvalue; it is left unconverged only while its last move is smaller than its
+    // gap to the dominant end (Lanczos converges geometrically there, so it cannot overtake).
+    const big = Math.abs(extremes[0]) >= Math.abs(extremes[1]) ? 0 : 1;
+    const change = Math.abs(extremes[big] - previous[big]);
+    const otherMove = Math.abs(extremes[1 - big]! - previous[1 - big]!);
+    const gap = Math.abs(extremes[big]) - Math.abs(extremes[1 - big]!);
+    stable = k > 0 && change <= tolerance * Math.max(scale, 1e-300) && otherMove < gap ? stable + 1 : 0;
     if (stable >= 3) {
       converged = true;
       break;
