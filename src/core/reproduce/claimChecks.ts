@@ -347,14 +347,16 @@ export function strongOverlapsMoreRegularThanRandom({ D }: PresetResults, limits
     (r) =>
       r.values.weightDecay === gamma &&
       r.sqOverlapVarianceRatioStrong !== undefined &&
-      r.sqOverlapVarianceRatioStrong !== null,
+      r.sqOverlapVarianceRatioStrong !== null &&
+      // With |S| ≤ m the rows of S can be orthogonal: a variance of 0 says nothing (as H13).
+      r.strongRows > r.values.width,
   );
   if (measured.length === 0) {
     return {
       ours: '—',
       pass: null,
       distance: null,
-      note: 'no run with |S| ≥ 2 and a variance ratio (results trained before it was measured: train D again)',
+      note: 'no strong run with |S| > m and a variance ratio (or results trained before it was measured: train D again)',
     };
   }
   const alphaMax = lim(limits, 'alphaMax');
