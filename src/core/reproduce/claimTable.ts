@@ -123,6 +123,8 @@ export const CLAIM_TABLE: readonly ClaimRow[] = [
     needs: ['B'],
     tolerance: { limits: { drop: 2 }, text: (l) => `linear improves least and by less than ×${get(l, 'drop')}` },
     check: 'weakLinearBarelyImproves',
+    wider:
+      'the paper gives endpoints read off Fig. 1b, no error bar (×1.5 for linear); ×2 turns “barely” into a number and was not measured across seeds',
   },
   {
     id: 'H6',
@@ -131,6 +133,8 @@ export const CLAIM_TABLE: readonly ClaimRow[] = [
     needs: ['A', 'B'],
     tolerance: { limits: { ratio: 0.5 }, text: (l) => `strong ≤ ${get(l, 'ratio')} × weak` },
     check: 'strongFarBelowWeak',
+    wider:
+      'a qualitative claim (“far below”; the paper’s example is 0.009 vs 0.27 at m = 1024, ×0.03); ½ turns it into a number and was not measured across seeds',
   },
   {
     id: 'H7',
@@ -158,6 +162,8 @@ export const CLAIM_TABLE: readonly ClaimRow[] = [
         `min φ½ ≥ ${get(l, 'phiStrong')} for γ ≤ ${get(l, 'strongGamma')}, max φ½ ≤ ${get(l, 'phiWeak')} for γ > 0`,
     },
     check: 'phiGridStrongAndWeak',
+    wider:
+      'a heat map with no error bar (“≈ 1”, “small”); seeds 1–3 of the quick D preset gave min φ½ 1.00 and max φ½ 0.04–0.05, far inside the margins',
   },
   {
     id: 'H9',
@@ -171,6 +177,8 @@ export const CLAIM_TABLE: readonly ClaimRow[] = [
         `each in ≥ ${get(l, 'share')} of the runs`,
     },
     check: 'weakLossOnOrAbovePrediction',
+    wider:
+      'a scatter plot with no error bar; 0.9 × prediction allows for the finite-window noise of the final loss, not measured across seeds',
   },
   {
     id: 'H10',
