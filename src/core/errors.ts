@@ -165,4 +165,6 @@ export const messages = {
   badShard: (spec: string) =>
     `--shard must be K/N with whole numbers 0 <= K < N (e.g. 0/4 for the first of 4 shards), got ${JSON.stringify(spec)}.`,
   cancelled: () => 'Cancelled.',
+  ambiguityShape: (n: number, m: number, length: number) =>
+    `Cannot compute the ambiguity of a ${n}×${m} matrix from ${plural(length, 'number')}; W must be n×m with n, m ≥ 1.`,
 } as const;

@@ -74,6 +74,44 @@ describe('superposition-lab analyze', () => {
     expect(j.welchBound).toBeCloseTo(Math.sqrt((512 - 64) / (64 * 511)), 12);
   });
 
+  it('reports the variance of the squared overlaps against random vectors, exact and sampled (examples/ copy)', () => {
+    // Oracle: the matrix read straight from the file's bytes, all 130,816 pairs in float64.
+    const file = path.resolve(__dirname, '../../examples/checkpoints/stories260K.lm_head.safetensors');
+    const bytes = readFileSync(file);
+    const headerLength = Number(bytes.readBigUInt64LE(0));
+    const entry = JSON.parse(bytes.subarray(8, 8 + headerLength).toString('utf8'))['tok_embeddings.weight'];
+    const [n, m] = entry.shape as [number, number];
+    const start = 8 + headerLength + entry.data_offsets[0];
+    const W = Array.from({ length: n }, (_, i) =>
+      Array.from({ length: m }, (_, k) => bytes.readFloatLE(start + 4 * (i * m + k))),
+    );
+    const unit = W.map((row) => row.map((x) => x / Math.hypot(...row)));
+    let sum = 0;
+    let sumSq = 0;
+    for (let i = 0; i < n; i++) {
+      for (let j = i + 1; j < n; j++) {
+        let c = 0;
+        for (let k = 0; k < m; k++) c += unit[i]![k]! * unit[j]![k]!;
+        sum += c * c;
+        sumSq += c ** 4;
+      }
+    }
+    const pairs = (n * (n - 1)) / 2;
+    const expected = (sumSq / pairs - (sum / pairs) ** 2) / ((2 * (m - 1)) / (m * m * (m + 2)));
+    const j = JSON.parse(cli('analyze', file, '--json').stdout);
+    // Every row has norm > 1 here, so S is all rows and both ratios agree.
+    expect(j.strong.rows).toBe(512);
+    expect(rel(j.strong.sqOverlapVarianceRatio, expected)).toBeLessThan(1e-6);
+    expect(rel(j.sqOverlapVarianceRatio, expected)).toBeLessThan(1e-6);
+    expect(j.strong.sqOverlapVarianceRatioCI95).toBeNull();
+    expect(expected).toBeGreaterThan(100); // far less regular than random: a strongly anisotropic head
+    const sampled = JSON.parse(cli('analyze', file, '--json', '--pair-budget', '1e6', '--sample-rows', '200').stdout);
+    const [lo, hi] = sampled.strong.sqOverlapVarianceRatioCI95;
+    expect(lo).toBeLessThan(expected);
+    expect(hi).toBeGreaterThan(expected);
+    expect(cli('analyze', file).stdout).toMatch(/var \(u·u\)² \/ random\s+in S 392\.9; all rows 392\.9/);
+  });
+
   it('prints a readable summary', () => {
     const r = cli('analyze', STORIES);
     expect(r.code).toBe(0);

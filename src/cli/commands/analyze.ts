@@ -46,6 +46,12 @@ export function analysisText(r: AnalysisReport, transposeHint: string | null): s
   lines.push(
     `strong set S     ${formatInteger(r.strong.rows)} rows with ‖W_i‖ > 1: mean (u·u)² ${num(r.strong.meanSqOverlap)}, Welch κ² ${num(r.strong.welchBoundSq)}`,
   );
+  // Spec §2 item 5: Var((u·u)²) over that of random unit vectors, 2(m−1)/(m²(m+2)); < 1 is ETF-like.
+  const ratio = (v: number | null, ci: readonly [number, number] | null) =>
+    `${num(v)}${ci ? ` (95% CI ${num(ci[0])} – ${num(ci[1])}, sampled)` : ''}`;
+  lines.push(
+    `  var (u·u)² / random   in S ${ratio(r.strong.sqOverlapVarianceRatio, r.strong.sqOverlapVarianceRatioCI95)}; all rows ${ratio(r.sqOverlapVarianceRatio, r.sqOverlapVarianceRatioCI95)}`,
+  );
   for (const note of r.notes) lines.push(`note: ${note}`);
   if (transposeHint) lines.push(`note: ${transposeHint}`);
   lines.push(`computed in ${(r.ms / 1000).toFixed(2)} s (kernel: ${r.kernel})`);

@@ -10,7 +10,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { CoreError } from '../../core/errors';
-import { checkClaims, claimCounts, type ClaimCheck } from '../../core/reproduce/claims';
+import { checkClaims, claimCounts, compareWithSmaller, type ClaimCheck } from '../../core/reproduce/claims';
 import { reproducePresets, type PresetId, type ReproduceMode } from '../../core/reproduce/presets';
 import { reportHtml } from '../../core/reproduce/report';
 import type { ExperimentResults } from '../../core/toy/results';
@@ -110,7 +110,7 @@ export async function runReproduce(options: ReproduceOptions, write: (s: string)
     bar.done();
   }
 
-  const claims = checkClaims(results);
+  const claims = await withSmallerRun(checkClaims(results), outDir, options.mode);
   const createdAt = new Date().toISOString();
   const command = `superposition-lab reproduce${options.mode === 'default' ? '' : ` --${options.mode}`}${options.only ? ` --only ${options.only.join(',')}` : ''}`;
   const html = await reportHtml(
@@ -171,10 +171,33 @@ async function submitToSlurm(
   return 0;
 }
 
+/**
+ * The default and full sizes compare each failing claim with the quick reproduction beside them
+ * (DIR/../quick/claims.json, where `reproduce --quick` writes by default), when there is one: do
+ * more samples move the claim towards the paper? Without that file the claims are unchanged.
+ */
+async function withSmallerRun(claims: ClaimCheck[], outDir: string, mode: ReproduceMode): Promise<ClaimCheck[]> {
+  if (mode !== 'default' && mode !== 'full') return claims;
+  const file = path.join(path.dirname(outDir), 'quick', 'claims.json');
+  const text = await readFile(file, 'utf8').catch(() => null);
+  if (text === null) return claims;
+  try {
+    const parsed = JSON.parse(text) as { format?: unknown; mode?: unknown; claims?: unknown };
+    if (parsed.format !== CLAIMS_FORMAT || parsed.mode !== 'quick' || !Array.isArray(parsed.claims)) return claims;
+    return compareWithSmaller(claims, parsed.claims as ClaimCheck[], 'quick');
+  } catch {
+    process.stderr.write(`note: ${file} is not valid JSON; the claims are not compared with the quick run\n`);
+    return claims;
+  }
+}
+
 function claimsSummary(claims: readonly ClaimCheck[]): string {
+  const compared = claims.some((c) => c.comparison !== undefined);
   return renderTable(claims, [
     { title: '#', value: (c) => c.id },
     { title: 'verdict', value: (c) => (c.status === 'not-checked' ? 'not checked' : c.status) },
     { title: 'ours', value: (c) => (c.ours.length > 90 ? `${c.ours.slice(0, 89)}…` : c.ours) },
+    // Failing claims against the quick run: did more samples move them towards the paper?
+    ...(compared ? [{ title: 'vs quick', value: (c: ClaimCheck) => c.comparison?.moreSamples ?? '' }] : []),
   ]);
 }

@@ -46,6 +46,8 @@ function summary(results: ExperimentResults): string {
     { title: 'φ½', value: (r) => formatValue(r.fracRepresented), align: 'right' },
     { title: 'φ₁', value: (r) => formatValue(r.fracStrong), align: 'right' },
     { title: 'mean overlap²', value: (r) => formatValue(r.meanSqOverlap), align: 'right' },
+    { title: 'var ratio (S)', value: (r) => formatValue(r.sqOverlapVarianceRatioStrong ?? null), align: 'right' },
+    { title: 'ambiguity', value: (r) => formatValue(r.ambiguity ?? null), align: 'right' },
     { title: 'weak pred.', value: (r) => formatValue(r.predictedWeakLoss), align: 'right' },
     { title: 's', value: (r) => (r.ms / 1000).toFixed(1), align: 'right' },
   ]);

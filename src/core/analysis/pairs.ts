@@ -8,6 +8,11 @@
 // with ζ₁ the variance of each row's mean over its partners and ζ₂ the variance of one pair's
 // value. Both are estimated from the sample (the ζ₁ estimate is slightly high, so the interval is
 // conservative), and the 95% interval is the mean ± 1.96·√Var.
+//
+// The variance of the squared overlaps over pairs, V = mean(c⁴) − mean(c²)², gets its interval
+// the same way, with the pair value (c² − mean c²)²: its row means and its pair variance follow
+// from per-row sums of c² and c⁴ and the pair sums of c², c⁴, c⁶, c⁸ (plugging in the sample mean
+// of c² is a second-order effect, small beside the interval).
 
 import type { MatrixKernel } from './kernel';
 
@@ -40,6 +45,18 @@ export interface PairStatistics {
   readonly meanAbsCI95: readonly [number, number];
   /** Counts of pairs per squared-overlap bin (see sqOverlapBinEdges). */
   readonly sqHistogram: readonly number[];
+  /** Variance of the squared overlaps over the pairs (population variance). */
+  readonly varSq: number;
+  /** 95% interval of varSq as an estimate of the variance over a larger set (sampled rows). */
+  readonly varSqCI95: readonly [number, number];
+}
+
+/**
+ * Variance of the squared overlap of two independent uniform random unit vectors in R^m: the
+ * squared overlap is Beta(½, (m−1)/2), variance 2(m−1)/(m²(m+2)) (spec §2 item 5). Null for m < 2.
+ */
+export function randomSqOverlapVariance(m: number): number | null {
+  return m < 2 ? null : (2 * (m - 1)) / (m * m * (m + 2));
 }
 
 export interface PairOptions {
@@ -61,6 +78,11 @@ export async function pairStatistics(
   if (r < 2) return null;
   const block = options.blockRows ?? Math.max(1, Math.min(r, Math.floor(1_048_576 / r)));
   const rowAbs = new Float64Array(r);
+  const rowSq = new Float64Array(r);
+  const rowQuartic = new Float64Array(r);
+  let sumQuartic = 0;
+  let sumSixth = 0;
+  let sumEighth = 0;
   const hist = new Array<number>(SQ_OVERLAP_BINS).fill(0);
   let sumAbs = 0;
   let sumSq = 0;
@@ -80,18 +102,30 @@ export async function pairStatistics(
     for (let a = 0; a < bi; a++) {
       const i = i0 + a;
       let rowSum = 0;
+      let rowSumSq = 0;
+      let rowSumQuartic = 0;
       for (let jj = a + 1; jj < partners; jj++) {
         const v = c[a * partners + jj]!;
         const abs = v < 0 ? -v : v;
         const sq = v * v;
+        const quartic = sq * sq;
         sumAbs += abs;
         sumSq += sq;
+        sumQuartic += quartic;
+        sumSixth += quartic * sq;
+        sumEighth += quartic * quartic;
         if (abs > maxAbs) maxAbs = abs;
         hist[sqOverlapBin(sq)]!++;
         rowSum += abs;
+        rowSumSq += sq;
+        rowSumQuartic += quartic;
         rowAbs[i0 + jj]! += abs;
+        rowSq[i0 + jj]! += sq;
+        rowQuartic[i0 + jj]! += quartic;
       }
       rowAbs[i]! += rowSum;
+      rowSq[i]! += rowSumSq;
+      rowQuartic[i]! += rowSumQuartic;
     }
     options.onProgress?.((i0 + bi) / r);
   }
@@ -108,6 +142,7 @@ export async function pairStatistics(
   const zeta2 = Math.max(0, meanSq - meanAbs * meanAbs);
   const variance = r > 2 ? ((4 * (r - 2)) / (r * (r - 1))) * zeta1 + (2 / (r * (r - 1))) * zeta2 : zeta2;
   const half = 1.96 * Math.sqrt(variance);
+  const varInterval = sqVarianceInterval(r, pairs, meanSq, rowSq, rowQuartic, [sumQuartic, sumSixth, sumEighth]);
   return {
     rows: r,
     pairs,
@@ -116,5 +151,34 @@ export async function pairStatistics(
     maxAbs,
     meanAbsCI95: [Math.max(0, meanAbs - half), Math.min(1, meanAbs + half)],
     sqHistogram: hist,
+    varSq: varInterval.value,
+    varSqCI95: varInterval.ci95,
   };
+}
+
+/** V = mean (c² − μ)² over pairs and its Hoeffding interval (see the header). */
+function sqVarianceInterval(
+  r: number,
+  pairs: number,
+  mu: number,
+  rowSq: Float64Array,
+  rowQuartic: Float64Array,
+  [sumQuartic, sumSixth, sumEighth]: readonly [number, number, number],
+): { value: number; ci95: readonly [number, number] } {
+  const e4 = sumQuartic / pairs;
+  const value = Math.max(0, e4 - mu * mu);
+  let zeta1 = 0;
+  for (let i = 0; i < r; i++) {
+    const rowMean = (rowQuartic[i]! - 2 * mu * rowSq[i]!) / (r - 1) + mu * mu;
+    zeta1 += (rowMean - value) ** 2;
+  }
+  zeta1 /= Math.max(1, r - 1);
+  const e6 = sumSixth / pairs;
+  const e8 = sumEighth / pairs;
+  // E(c² − μ)⁴ expanded in the power sums; E c² = μ turns −4μ³·E c² + μ⁴ into −3μ⁴.
+  const fourth = e8 - 4 * mu * e6 + 6 * mu * mu * e4 - 3 * mu ** 4;
+  const zeta2 = Math.max(0, fourth - value * value);
+  const variance = r > 2 ? ((4 * (r - 2)) / (r * (r - 1))) * zeta1 + (2 / (r * (r - 1))) * zeta2 : zeta2;
+  const half = 1.96 * Math.sqrt(variance);
+  return { value, ci95: [Math.max(0, value - half), value + half] };
 }

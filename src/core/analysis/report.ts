@@ -49,6 +49,9 @@ export function analysisReport(subject: ReportSubject, a: SuperpositionAnalysis)
     welchBoundSq: a.welchBound * a.welchBound,
     invM: a.invM,
     meanSqOverlapTimesM: a.meanSqOverlap === null ? null : a.meanSqOverlap * a.m,
+    /** Over all valid rows; strong.sqOverlapVarianceRatio is the spec's S = {‖W_i‖ > 1} (§2 item 5). */
+    sqOverlapVarianceRatio: a.all.sqOverlapVarianceRatio,
+    sqOverlapVarianceRatioCI95: a.all.sqOverlapVarianceRatioCI95,
     strong: {
       rows: a.strong.rows,
       meanSqOverlap: a.strong.meanSqOverlap,
@@ -58,6 +61,8 @@ export function analysisReport(subject: ReportSubject, a: SuperpositionAnalysis)
       method: a.strong.method,
       welchBound: a.strong.welchBound,
       welchBoundSq: a.strong.welchBound * a.strong.welchBound,
+      sqOverlapVarianceRatio: a.strong.sqOverlapVarianceRatio,
+      sqOverlapVarianceRatioCI95: a.strong.sqOverlapVarianceRatioCI95,
     },
     histograms: {
       rowNorm: a.rowNormHistogram,

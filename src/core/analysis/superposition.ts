@@ -18,7 +18,7 @@
 
 import { CoreError, messages } from '../errors';
 import type { MatrixKernel } from './kernel';
-import { pairStatistics, type PairStatistics } from './pairs';
+import { pairStatistics, randomSqOverlapVariance, type PairStatistics } from './pairs';
 import { welchBound } from './welch';
 import { mulberry32, sampleWithoutReplacement } from '../random';
 
@@ -57,6 +57,14 @@ export interface OverlapSummary {
   readonly welchBound: number;
   /** Pair counts per squared-overlap bin (pairs.ts sqOverlapBinEdges); null without pairs. */
   readonly sqOverlapHistogram: readonly number[] | null;
+  /**
+   * Variance of the squared overlaps over the pairs, divided by 2(m−1)/(m²(m+2)), its value for
+   * i.i.d. uniform random unit vectors (spec §2 item 5, paper Fig. 5c): < 1 means more regular
+   * than random (ETF-like). Exact or sampled like meanAbsOverlap; null without pairs or for m < 2.
+   */
+  readonly sqOverlapVarianceRatio: number | null;
+  /** Only for sampled statistics: the 95% interval of sqOverlapVarianceRatio. */
+  readonly sqOverlapVarianceRatioCI95: readonly [number, number] | null;
 }
 
 export interface SuperpositionAnalysis {
@@ -299,6 +307,8 @@ export class SuperpositionAccumulator {
   private summary(gram: GramSet, pairs: PairStatistics | null, method: OverlapSummary['method']): OverlapSummary {
     const rows = gram.rows;
     const sampled = method === 'sampled' && pairs !== null;
+    const reference = randomSqOverlapVariance(this.m);
+    const ratio = pairs === null || reference === null ? null : pairs.varSq / reference;
     return {
       rows,
       pairs: (rows * (rows - 1)) / 2,
@@ -311,6 +321,9 @@ export class SuperpositionAccumulator {
       sampledPairs: sampled ? pairs.pairs : null,
       welchBound: welchBound(rows, this.m),
       sqOverlapHistogram: pairs?.sqHistogram ?? null,
+      sqOverlapVarianceRatio: ratio,
+      sqOverlapVarianceRatioCI95:
+        sampled && ratio !== null ? [pairs.varSqCI95[0] / reference!, pairs.varSqCI95[1] / reference!] : null,
     };
   }
 

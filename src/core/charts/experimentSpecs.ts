@@ -9,9 +9,11 @@
 //   phiVsGammaSpec   φ½ against the weight decay γ, one line per width (paper Fig. 3)
 //   weakLossSpec     measured final loss against the weak-regime prediction of Eq. 4 (Fig. 4a)
 //   normHistogramSpec one run's row norms with the ½ and 1 thresholds (Fig. 5b)
+//   idealWeakSpec    α_m of the least ambiguous (γ, α) series against α − 1 (Fig. 4b, App. D.5)
 
 import type { ExperimentResults, RunResult, SeriesResult } from '../toy/results';
 import { rowNormHistogramSpec, type ChartData } from './analysisSpecs';
+import { idealWeakSelection } from '../toy/idealWeak';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 const BASE = {
@@ -272,4 +274,75 @@ export function normHistogramSpec(run: RunResult): ChartData {
     { text: `Row norms ‖W_i‖ of ${run.id}`, subtitle: `${run.n} features, m = ${run.values.width}` },
     180,
   );
+}
+
+/**
+ * α_m of the "ideal weak" series (least ambiguity, App. D.5) against α − 1, with ± SE and the line
+ * α_m = α − 1 (paper Fig. 4b); the other power-law series faint, for context. Null without an
+ * ambiguity per run (older results) or without a power-law series of two widths.
+ */
+export function idealWeakSpec(results: ExperimentResults): ChartData | null {
+  const selection = idealWeakSelection(results.runs);
+  if (selection === null || selection.pairs.length === 0) return null;
+  const chosen = new Set(selection.selected);
+  const rows: Row[] = selection.pairs
+    .filter((p) => p.alphaM !== null)
+    .map((p) => ({
+      series: p.series,
+      gamma: p.gamma,
+      alpha: p.alpha,
+      alphaMinusOne: p.alpha - 1,
+      alphaM: p.alphaM,
+      low: p.alphaM! - (p.alphaMStderr ?? 0),
+      high: p.alphaM! + (p.alphaMStderr ?? 0),
+      maxAmbiguity: p.maxAmbiguity,
+      kept: chosen.has(p) ? 'ideal weak (least ambiguous)' : 'other series',
+    }));
+  if (rows.length === 0) return null;
+  const xs = rows.map((r) => r.alphaMinusOne as number);
+  const lo = Math.min(0, ...xs);
+  const hi = Math.max(1, ...xs);
+  const x = { field: 'alphaMinusOne', type: 'quantitative', title: 'α − 1' };
+  return {
+    rows,
+    spec: {
+      ...BASE,
+      title: {
+        text: 'Ideal weak runs: α_m vs α − 1',
+        subtitle: `${selection.selected.length} of ${selection.pairs.length} series with the smallest max ‖W Wᵀ − R‖₂; dashed: α_m = α − 1`,
+        anchor: 'start',
+      },
+      height: 220,
+      layer: [
+        {
+          data: { name: 'theory', values: [{ v: lo }, { v: hi }] },
+          mark: { type: 'line', strokeDash: [5, 4], strokeWidth: 1, color: '#888' },
+          encoding: { x: { field: 'v', type: 'quantitative' }, y: { field: 'v', type: 'quantitative' } },
+        },
+        {
+          data: { name: 'idealWeak', values: rows },
+          layer: [
+            {
+              mark: { type: 'rule' },
+              encoding: {
+                x,
+                y: { field: 'low', type: 'quantitative' },
+                y2: { field: 'high' },
+                opacity: { condition: { test: "datum.kept === 'other series'", value: 0.25 }, value: 1 },
+              },
+            },
+            {
+              mark: { type: 'point', filled: true, size: 60, tooltip: true },
+              encoding: {
+                x,
+                y: { field: 'alphaM', type: 'quantitative', title: 'α_m (fit of L ∝ m^−α_m)' },
+                color: { field: 'kept', type: 'nominal', title: null, legend: { orient: 'top-left' } },
+                opacity: { condition: { test: "datum.kept === 'other series'", value: 0.35 }, value: 1 },
+              },
+            },
+          ],
+        },
+      ],
+    },
+  };
 }

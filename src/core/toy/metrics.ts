@@ -1,9 +1,48 @@
 // What a finished run reports (paper-spec §2): final loss, representation and overlap statistics
-// of W, the Welch bound of the strongly represented set, and the weak-regime loss prediction.
+// of W, the Welch bound of the strongly represented set, the weak-regime loss prediction and the
+// ambiguity ‖W Wᵀ − R‖₂ that picks the paper's "ideal weak" runs.
 
 import { SuperpositionAccumulator } from '../analysis/superposition';
 import { float64Kernel } from '../analysis/kernel';
 import { welchBound } from '../analysis/welch';
+import { ambiguity } from './ambiguity';
+import { pairStatistics, randomSqOverlapVariance } from '../analysis/pairs';
+import { mulberry32, sampleWithoutReplacement } from '../random';
+
+/**
+ * The pair statistics of S (its squared-overlap variance) are exact while |S|²·m is at most this
+ * (every preset up to `default`: n ≤ 1024, m ≤ 100); beyond it, from all pairs among
+ * TOY_SAMPLE_ROWS rows of S drawn with a fixed seed, with a 95% interval.
+ */
+export const TOY_PAIR_BUDGET = 1.2e8;
+export const TOY_SAMPLE_ROWS = 1024;
+
+/** Variance ratio of the squared overlaps within S = {‖W_i‖ > 1}: exact, or sampled past the budget. */
+async function strongVarianceRatio(
+  W: Float32Array,
+  n: number,
+  m: number,
+): Promise<{ ratio: number | null; ci95: readonly [number, number] | null }> {
+  const strong: number[] = [];
+  for (let i = 0; i < n; i++) if (Math.hypot(...W.subarray(i * m, (i + 1) * m)) > 1) strong.push(i);
+  const exact = strong.length * strong.length * m <= TOY_PAIR_BUDGET;
+  const rows = exact
+    ? strong
+    : Array.from(sampleWithoutReplacement(strong.length, TOY_SAMPLE_ROWS, mulberry32(0)), (k) => strong[k]!);
+  const u = new Float32Array(rows.length * m);
+  rows.forEach((i, k) => {
+    const row = W.subarray(i * m, (i + 1) * m);
+    const norm = Math.hypot(...row);
+    for (let c = 0; c < m; c++) u[k * m + c] = row[c]! / norm;
+  });
+  const stats = await pairStatistics(u, rows.length, m, { kernel: float64Kernel });
+  const reference = randomSqOverlapVariance(m);
+  if (stats === null || reference === null) return { ratio: null, ci95: null };
+  return {
+    ratio: stats.varSq / reference,
+    ci95: exact ? null : [stats.varSqCI95[0] / reference, stats.varSqCI95[1] / reference],
+  };
+}
 
 export interface RunMetrics {
   /** n × mean of the last `finalWindow` per-step MSEs: the paper's L (sum over features). */
@@ -27,6 +66,14 @@ export interface RunMetrics {
   readonly rowNorm: { readonly mean: number; readonly std: number; readonly min: number; readonly max: number } | null;
   /** Row norms, for histograms. */
   readonly rowNorms: readonly number[];
+  /** ‖W Wᵀ − R‖₂ (spec §2 item 8); null for a diverged run. */
+  readonly ambiguity: number | null;
+  /**
+   * Variance of the squared overlaps within S over its value for random unit vectors (spec §2
+   * item 5); null when |S| < 2. The interval only when it was sampled.
+   */
+  readonly sqOverlapVarianceRatioStrong: number | null;
+  readonly sqOverlapVarianceRatioStrongCI95: readonly [number, number] | null;
 }
 
 /** Eq. 4 with the top k features represented and the rest predicted by their mean. */
@@ -60,11 +107,13 @@ export async function runMetrics(
   const window = mse.subarray(Math.max(0, mse.length - options.finalWindow));
   const mean = window.reduce((a, b) => a + b, 0) / window.length;
   const variance = window.reduce((a, b) => a + (b - mean) ** 2, 0) / window.length;
+  // Only the Gram-identity statistics are needed from the accumulator: no pairs (budget 0).
   const acc = new SuperpositionAccumulator(n, m, { kernel: float64Kernel, pairBudget: 0, sampleRows: 2 });
   await acc.addRows(W, n);
   const a = await acc.finish();
   const rowNorms = Array.from({ length: n }, (_, i) => Math.hypot(...W.subarray(i * m, (i + 1) * m)));
   const kappa = welchBound(a.strong.rows, m);
+  const overlapVariance = await strongVarianceRatio(W, n, m);
   return {
     finalLoss: n * mean,
     finalLossStd: n * Math.sqrt(variance),
@@ -80,6 +129,9 @@ export async function runMetrics(
       options.exponent === null ? null : predictedWeakLossEq14(options.exponent, n, a.fracRepresented, options.density),
     rowNorm: a.rowNorm,
     rowNorms,
+    ambiguity: ambiguity(W, n, m).value,
+    sqOverlapVarianceRatioStrong: overlapVariance.ratio,
+    sqOverlapVarianceRatioStrongCI95: overlapVariance.ci95,
   };
 }
 

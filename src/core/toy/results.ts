@@ -21,7 +21,11 @@ export const RUN_RECORD_FORMAT = 'superposition-lab/run-result';
  */
 export const RUN_FORMAT_VERSION = 1;
 
-export interface RunResult extends Omit<RunMetrics, 'rowNorms'> {
+/** Metrics added after version 1 was released: optional, so that older results.json files load. */
+type LaterMetrics = 'ambiguity' | 'sqOverlapVarianceRatioStrong' | 'sqOverlapVarianceRatioStrongCI95';
+
+export interface RunResult
+  extends Omit<RunMetrics, 'rowNorms' | LaterMetrics>, Partial<Pick<RunMetrics, LaterMetrics>> {
   readonly id: string;
   readonly series: string;
   readonly values: RunValues;

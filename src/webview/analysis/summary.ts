@@ -59,6 +59,12 @@ export function summaryCard(r: AnalysisReport): HTMLElement {
       ['mean (u·u)²', v(r.strong.meanSqOverlap)],
       ['mean |u·u|', v(r.strong.meanAbsOverlap)],
       ['Welch κ² for |S|', v(r.strong.welchBoundSq)],
+      [
+        'var (u·u)² / random',
+        // Reports cached before this statistic existed lack it: shown as "—".
+        `${v(r.strong.sqOverlapVarianceRatio ?? null)}${r.strong.sqOverlapVarianceRatioCI95 ? ` (95% CI ${v(r.strong.sqOverlapVarianceRatioCI95[0])} – ${v(r.strong.sqOverlapVarianceRatioCI95[1])})` : ''}`,
+        'Variance of the squared overlaps in S over 2(m−1)/(m²(m+2)), its value for random unit vectors (paper Fig. 5c): < 1 is more regular than random',
+      ],
     ]),
     r.notes.length > 0 ? h('ul', { class: 'notes' }, ...r.notes.map((n) => h('li', { text: n }))) : null,
   );

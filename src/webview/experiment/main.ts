@@ -13,6 +13,7 @@ import {
   phiVsGammaSpec,
   seriesLabel,
   weakLossSpec,
+  idealWeakSpec,
 } from '../../core/charts/experimentSpecs';
 import { gramMatrix } from '../../core/analysis/gram';
 import { formatValue, fileSlug } from '../../core/format';
@@ -323,7 +324,18 @@ async function renderSelection(): Promise<void> {
     }),
   );
   const plots = h('div', { class: 'selection-plots' });
-  holder.replaceChildren(h('h2', { text: `Run ${run.id}` }), actions, plots);
+  const ratio = run.sqOverlapVarianceRatioStrong;
+  const detail = h('p', {
+    class: 'muted run-detail',
+    text:
+      `ambiguity ‖W Wᵀ − R‖₂ = ${formatValue(run.ambiguity ?? null)} · ` +
+      `variance of overlap² in S / random = ${formatValue(ratio ?? null)}` +
+      (run.sqOverlapVarianceRatioStrongCI95
+        ? ` (95% ${run.sqOverlapVarianceRatioStrongCI95.map((x) => formatValue(x)).join('–')}, sampled)`
+        : '') +
+      ` · |S| = ${run.strongRows}`,
+  });
+  holder.replaceChildren(h('h2', { text: `Run ${run.id}` }), detail, actions, plots);
   const chart = await chartFigure('chart-norms', normHistogramSpec(run), `${fileSlug(run.id)}-row-norms`, plots, post);
   if (chart) selectionCharts.push(chart);
   if (run.n > HEATMAP_MAX_ROWS) {
@@ -383,6 +395,7 @@ async function render(): Promise<void> {
     await figure('chart-loss-vs-width', lossVsWidthSpec(results), 'loss-vs-width', grid, drawn);
     await figure('chart-phi-vs-gamma', phiVsGammaSpec(results), 'phi-vs-gamma', grid, drawn);
     await figure('chart-weak-loss', weakLossSpec(results), 'weak-loss', grid, drawn);
+    await figure('chart-ideal-weak', idealWeakSpec(results), 'ideal-weak', grid, drawn);
     if (token !== renderToken) return;
     tables.append(seriesTable(results.series, seriesLabel), runsTable(results.runs, selectedRun, selectRun));
     await renderSelection();

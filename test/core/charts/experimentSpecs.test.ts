@@ -8,6 +8,7 @@ import { expandSweep } from '../../../src/core/config/sweep';
 import { emptyResults, withRun } from '../../../src/core/toy/results';
 import { fakeExperimentResults } from '../../fixtures/chartData';
 import {
+  idealWeakSpec,
   lossCurvesSpec,
   lossVsWidthSpec,
   normHistogramSpec,
@@ -72,6 +73,27 @@ describe('experiment chart specs', () => {
     expect((await render(weakLossSpec(results)!.spec)).data('weak')).toHaveLength(6);
     const norms = await render(normHistogramSpec(results.runs[0]!).spec);
     expect((norms.data('norms') as { rows: number }[]).reduce((s, r) => s + r.rows, 0)).toBe(64);
+  });
+
+  it('ideal weak α_m vs α − 1: the least ambiguous series marked, the others faint; null without ambiguity', async () => {
+    expect(idealWeakSpec(results)).toBeNull(); // these runs carry no ambiguity (older results)
+    // The weak series (γ = 0.3) has A = 0.1 at every width, the strong one A = 64/m.
+    const withA = {
+      ...results,
+      runs: results.runs.map((r) => ({ ...r, ambiguity: r.values.weightDecay < 0 ? 64 / r.values.width : 0.1 })),
+    };
+    const chart = idealWeakSpec(withA)!;
+    const rows = (await render(chart.spec)).data('idealWeak') as {
+      gamma: number;
+      alphaM: number;
+      alphaMinusOne: number;
+      kept: string;
+    }[];
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatchObject({ gamma: 0.3, kept: 'ideal weak (least ambiguous)' });
+    expect(rows[0]!.alphaM).toBeCloseTo(0.5, 10);
+    expect(rows[0]!.alphaMinusOne).toBeCloseTo(0.2, 10);
+    expect(rows[1]).toMatchObject({ gamma: -1, kept: 'other series' });
   });
 
   it('labels series by what distinguishes them', () => {

@@ -29,7 +29,12 @@ function run(values: Partial<RunValues>, metrics: Partial<RunResult>, n = 1024):
     ...metrics,
   } as RunResult;
 }
-const results = (runs: RunResult[]) => ({ runs, series: [] }) as unknown as ExperimentResults;
+const results = (runs: RunResult[]) =>
+  ({
+    runs,
+    series: [],
+    config: { train: { steps: 2000, batch: 256 }, data: { features: runs[0]?.n ?? 1000 } },
+  }) as unknown as ExperimentResults;
 const byId = (claims: ClaimCheck[]) => Object.fromEntries(claims.map((c) => [c.id, c]));
 const WIDTHS = [8, 16, 32, 64, 128];
 const DISTS = ['power', 'exponential', 'linear'] as const;
@@ -96,8 +101,15 @@ describe('claims', () => {
     expect(byId(checkClaims({ C: C(() => 1) }))['H7']!.status).toBe('fail');
   });
 
-  it('H10–H14 from a grid shaped like the paper’s, and broken when the exponents are off', () => {
-    const D = (strongSlope: (a: number) => number, overlapScale = 1) =>
+  it('H10–H15 from a grid shaped like the paper’s, and broken when the exponents are off', () => {
+    // Weak runs: the α = 2 series is the least ambiguous (A ≈ 0.05 at every width), so with 8
+    // (γ, α) pairs the paper's share (9 of 170, rounded up) keeps it alone; strong runs: A ≈ n/m.
+    const D = (
+      strongSlope: (a: number) => number,
+      overlapScale = 1,
+      varianceRatio = 0.3,
+      weakSlope = (a: number) => a - 1,
+    ) =>
       results(
         [0.5, 1, 1.5, 2].flatMap((a) =>
           [10, 15, 25, 39, 63, 100].flatMap((m) => [
@@ -108,25 +120,57 @@ describe('claims', () => {
                 fracStrong: PHI_ONE[m],
                 meanSqOverlapStrong: overlapScale / m,
                 strongRows: 500,
+                ambiguity: 1000 / m,
+                sqOverlapVarianceRatioStrong: a <= 1 ? varianceRatio : 2,
               },
               1000,
             ),
             run(
               { exponent: a, weightDecay: 0.25, width: m },
-              { finalLoss: m ** -Math.max(0.2, a - 1), fracRepresented: m / 1000 },
+              {
+                finalLoss: m ** -Math.max(0.2, weakSlope(a)),
+                fracRepresented: m / 1000,
+                ambiguity: 0.05 + (2 - a) * 0.1,
+                sqOverlapVarianceRatioStrong: null,
+              },
               1000,
             ),
           ]),
         ),
       );
     const good = byId(checkClaims({ D: D((a) => (a <= 0.75 ? 0.85 : a <= 1.25 ? 1.1 : a === 1.5 ? 1.4 : 2.1)) }));
-    for (const id of ['H8', 'H10', 'H11', 'H12', 'H13', 'H14']) {
+    for (const id of ['H8', 'H10', 'H11', 'H12', 'H13', 'H14', 'H15']) {
       expect(good[id]!.status, `${id}: ${good[id]!.ours}`).toBe('pass');
     }
-    const bad = byId(checkClaims({ D: D(() => 0.3, 5) }));
+    expect(good['H10']!.ours).toMatch(/^1 of 8 \(γ, α\) pairs, least ambiguous: γ 0\.25, α 2: α_m 1\.00/);
+    expect(good['H10']!.note).toMatch(/keeps 9 of 170/);
+    expect(good['H15']!.ours).toMatch(/α 0\.5: 0\.30–0\.30; α 1: 0\.30–0\.30; α 1\.5: 2\.00–2\.00/);
+    const bad = byId(
+      checkClaims({
+        D: D(
+          () => 0.3,
+          5,
+          1.4,
+          (a) => 2 * a,
+        ),
+      }),
+    );
+    expect(bad['H10']!.status).toBe('fail');
     expect(bad['H11']!.status).toBe('fail');
     expect(bad['H12']!.status).toBe('fail');
     expect(bad['H13']!.status).toBe('fail');
+    expect(bad['H15']!.status).toBe('fail');
+    // Results from before the ambiguity and the variance ratio were measured: not checked, with why.
+    const old = results(
+      D(() => 1).runs.map((r) => {
+        const { ambiguity: _a, sqOverlapVarianceRatioStrong: _v, ...rest } = r;
+        return rest as RunResult;
+      }),
+    );
+    const stale = byId(checkClaims({ D: old }));
+    expect(stale['H10']!.status).toBe('not-checked');
+    expect(stale['H10']!.note).toMatch(/no ambiguity/);
+    expect(stale['H15']!.status).toBe('not-checked');
   });
 
   it('H9: weak runs far below their prediction fail it', () => {

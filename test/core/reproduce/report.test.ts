@@ -62,4 +62,27 @@ describe('report.html', () => {
     expect(html).toContain('it&#39;s &lt;i&gt;');
     expect(html).toMatch(/<tr class="fail">.*<td class="status">FAIL<\/td>/);
   });
+
+  it('shows the samples against the paper, why a tolerance is wider, the check and the quick comparison', () => {
+    const claim: ClaimCheck = {
+      id: 'H1',
+      claim: 'c',
+      paper: 'p',
+      ours: 'o',
+      tolerance: '±0.2',
+      status: 'fail',
+      check: 'strongExponentNearOne',
+      wider: 'seed spread 0.3',
+      distance: 0.25,
+      samples: 'A: 4000 × 256 = 1.0e6 samples per run',
+      comparison: { mode: 'quick', status: 'fail', distance: 0.5, moreSamples: 'towards' },
+    };
+    const html = claimsTableHtml([claim]);
+    expect(html).toContain('Runs vs the paper: A: 4000 × 256 = 1.0e6 samples per run.');
+    expect(html).toContain('Tolerance wider than the paper’s error bar: seed spread 0.3.');
+    expect(html).toContain('check: <code>strongExponentNearOne</code>');
+    expect(html).toContain(
+      'At the quick size: FAIL, distance from the paper 0.500 vs 0.250 here: more samples moved it towards the paper.',
+    );
+  });
 });

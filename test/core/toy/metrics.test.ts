@@ -1,7 +1,13 @@
 // What a finished run reports (paper-spec §2): the weak-regime loss predictors (Eq. 4 and 14), the
 // down-sampled loss curve, and the representation/overlap statistics of a hand-made W.
 import { describe, expect, it } from 'vitest';
-import { downsampleCurve, predictedWeakLoss, predictedWeakLossEq14, runMetrics } from '../../../src/core/toy/metrics';
+import {
+  downsampleCurve,
+  predictedWeakLoss,
+  predictedWeakLossEq14,
+  runMetrics,
+  TOY_PAIR_BUDGET,
+} from '../../../src/core/toy/metrics';
 import { featureFrequencies } from '../../../src/core/toy/distributions';
 
 const power = (alpha: number, n: number) =>
@@ -149,6 +155,9 @@ describe('runMetrics on a hand-made W', () => {
     expect(r.predictedWeakLoss).toBeCloseTo(predictedWeakLoss(p, 3), 15);
     expect(r.predictedWeakLoss).toBeCloseTo((4 / 3) * (p[3]! + p[4]!) - p[3]! ** 2 - p[4]! ** 2, 15);
     expect(r.predictedWeakLossEq14).toBeCloseTo(((4 / 3) * -Math.log(0.6)) / Math.log(5), 14);
+    // W Wᵀ = R exactly (the first m rows are e1, e2, e3): no ambiguity. No S: no variance ratio.
+    expect(r.ambiguity!).toBeLessThan(1e-12);
+    expect(r.sqOverlapVarianceRatioStrong).toBeNull();
   });
 
   it('a Mercedes frame of strong rows attains the Welch bound; a weaker row and zero rows join the rest', async () => {
@@ -181,6 +190,38 @@ describe('runMetrics on a hand-made W', () => {
     expect(r.predictedWeakLoss).toBeCloseTo(predictedWeakLoss(p, 4), 15);
     // Not a power law run (exponent null): no Eq. 14.
     expect(r.predictedWeakLossEq14).toBeNull();
+    // Every squared overlap in S is ¼: no variance at all, the ETF extreme of the ratio.
+    expect(r.sqOverlapVarianceRatioStrong!).toBeLessThan(1e-6);
+    expect(r.sqOverlapVarianceRatioStrongCI95).toBeNull();
+    // ‖W Wᵀ‖₂ = ‖WᵀW‖₂ = 1.21·3/2 + 0.49 = 2.305 (the frame is tight, row 3 adds 0.49 e₁e₁ᵀ) and
+    // ‖R‖₂ = 1, so the triangle inequality puts A in [1.305, 3.305]; ambiguity.test.ts has the
+    // exact dense comparisons.
+    expect(r.ambiguity!).toBeGreaterThanOrEqual(1.305 - 1e-6);
+    expect(r.ambiguity!).toBeLessThanOrEqual(3.305 + 1e-6);
+  });
+
+  it('past the pair budget the variance ratio of S is sampled, with an interval; random rows give ≈ 1', async () => {
+    const n = 3000;
+    const m = 16; // |S|²·m = 1.44e8 > TOY_PAIR_BUDGET
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) + 0.5) / 2147483648;
+    const W = new Float32Array(n * m);
+    for (let i = 0; i < n; i++) {
+      const g = Array.from({ length: m }, () => Math.sqrt(-2 * Math.log(random())) * Math.cos(2 * Math.PI * random()));
+      const norm = Math.hypot(...g);
+      for (let k = 0; k < m; k++) W[i * m + k] = (2 * g[k]!) / norm; // norm 2: all rows in S
+    }
+    expect(n * n * m).toBeGreaterThan(TOY_PAIR_BUDGET);
+    const r = await runMetrics(W, n, m, Float32Array.from([1]), power(1, n), {
+      finalWindow: 1,
+      exponent: 1,
+      density: 1,
+    });
+    const [lo, hi] = r.sqOverlapVarianceRatioStrongCI95!;
+    expect(lo).toBeLessThan(1);
+    expect(hi).toBeGreaterThan(1);
+    expect(r.sqOverlapVarianceRatioStrong!).toBeGreaterThan(0.85);
+    expect(r.sqOverlapVarianceRatioStrong!).toBeLessThan(1.15);
   });
 
   it('a final window longer than the run averages the whole run', async () => {
