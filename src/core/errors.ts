@@ -48,6 +48,10 @@ export type ErrorCode =
   | 'file/not-found'
   // Jobs and plumbing.
   | 'job/cancelled'
+  /** A compute worker thread died (crash, out of memory) with jobs in flight. */
+  | 'compute/worker-crashed'
+  /** The GPU device went away in the middle of a job (driver reset, out of memory, destroyed). */
+  | 'compute/device-lost'
   | 'usage'
   | 'internal';
 
@@ -147,5 +151,9 @@ export const messages = {
   fileTooLarge: (file: string, size: number, maxMB: number) =>
     `${file} is ${Math.round(size / 1e6).toLocaleString('en-US')} MB; files on this file system must be read whole and the limit is ${maxMB} MB (setting superpositionLab.maxWholeFileReadMB).`,
   notFound: (file: string) => `${file} does not exist.`,
+  workerCrashed: (why: string) =>
+    `The compute worker stopped unexpectedly (${why}); finished results are kept and a new worker takes the next job.`,
+  deviceLost: (adapter: string, why: string) =>
+    `The GPU device (${adapter}) was lost during the job (${why}); run it again, or with --backend wasm.`,
   cancelled: () => 'Cancelled.',
 } as const;
