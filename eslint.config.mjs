@@ -120,6 +120,20 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/nodeWorker/**/*.ts'],
+    rules: {
+      'no-restricted-imports': forbid(
+        [['vscode'], 'The Node compute worker talks to its host by messages only.'],
+        [['vega*'], 'The worker computes; hosts and pages draw.'],
+        [['@tensorflow/tfjs-backend-webgl'], 'WebGL exists only in browsers; Node has WebGPU through Dawn.'],
+        [
+          ['**/extension/**', '**/webview/**', '**/cli/**', '**/worker/!(trainJob)'],
+          'Only core, shared and node helpers, and the job code it shares with the webview worker.',
+        ],
+      ),
+    },
+  },
+  {
     files: ['src/cli/**/*.ts', 'src/node/**/*.ts'],
     rules: {
       'no-restricted-imports': forbid(

@@ -10,6 +10,8 @@ import { runExperiment } from './commands/run';
 import { runReproduce } from './commands/reproduce';
 import { REPRODUCE_MODES, type PresetId, type ReproduceMode } from '../core/reproduce/presets';
 import { toWireError } from '../core/errors';
+import type { BackendPreference } from '../core/compute/backend';
+import { BACKEND_CHOICES, closeCompute, type ComputeOptions } from './compute';
 
 declare const SUPERPOSITION_LAB_VERSION: string; // injected by esbuild from package.json
 
@@ -19,10 +21,12 @@ Usage:
   superposition-lab list <file.safetensors | model.safetensors.index.json> [--json] [--no-index]
   superposition-lab stats <file | index.json> <tensor name> [--json] [--bins N]
   superposition-lab analyze <file | index.json> [--tensor NAME] [--transpose] [--json]
-                    [--pair-budget N] [--seed S] [--sample-rows R] [--kernel exact|fast]
-  superposition-lab compare <file> <file> ... [--json]
+                    [--pair-budget N] [--seed S] [--sample-rows R] [--kernel exact|fast] [--backend B]
+  superposition-lab compare <file> <file> ... [--json] [--backend B]
   superposition-lab run <name.experiment.yaml> [--out DIR] [--json] [--set key=value ...]
+                    [--backend B] [--jobs N]
   superposition-lab reproduce [--tiny | --quick | --full] [--out DIR] [--only A,B,...] [--json]
+                    [--backend B] [--jobs N]
   superposition-lab --help | --version
 
 Commands:
@@ -60,6 +64,12 @@ Options:
                 cores, or the paper's exact settings (for a GPU); default: the CPU-scale plan
                 of the spec (about an hour).
   --only IDS    reproduce only these experiments (A strong, B weak, C φ½ vs γ, D α grid, E density).
+  --backend B   Where compute runs: auto (default: a hardware GPU through WebGPU/Dawn, else
+                WASM, else a software GPU, else plain JS), webgpu (falls back to WASM, saying why),
+                wasm or cpu. Every command's output names the backend, the GPU adapter and why
+                faster backends were skipped.
+  --jobs N      Runs of a sweep trained at once, each in its own worker (default: the cores on
+                WASM or CPU, 1 on a GPU); progress per job on stderr.
   --set K=V     Override a config key for this run, e.g. --set train.steps=500 or
                 --set model.width=[8,16]; repeatable. Values are YAML.
 
@@ -74,6 +84,12 @@ function optionalNumber(flag: string, value: string | undefined, min: number, ma
     throw new UsageError(`${flag} must be a number from ${min} to ${max}, got ${value}`);
   }
   return n;
+}
+
+function backendOption(value: string | undefined): BackendPreference {
+  if (value === undefined) return 'auto';
+  if ((BACKEND_CHOICES as readonly string[]).includes(value)) return value as BackendPreference;
+  throw new UsageError(`--backend must be one of ${BACKEND_CHOICES.join(', ')}, got ${value}`);
 }
 
 function kernelOption(value: string | undefined): 'exact' | 'fast' | undefined {
@@ -106,6 +122,8 @@ async function main(argv: readonly string[]): Promise<number> {
         'sample-rows': { type: 'string' },
         seed: { type: 'string' },
         kernel: { type: 'string' },
+        backend: { type: 'string' },
+        jobs: { type: 'string' },
         out: { type: 'string' },
         set: { type: 'string', multiple: true },
         tiny: { type: 'boolean', default: false },
@@ -126,6 +144,11 @@ async function main(argv: readonly string[]): Promise<number> {
       return EXIT.ok;
     }
     const [command, ...rest] = positionals;
+    const jobs = optionalNumber('--jobs', values.jobs, 1, 256);
+    const compute: ComputeOptions = { backend: backendOption(values.backend), ...(jobs === undefined ? {} : { jobs }) };
+    if (jobs !== undefined && command !== 'run' && command !== 'reproduce') {
+      throw new UsageError('--jobs applies to run and reproduce');
+    }
     switch (command) {
       case 'list': {
         if (rest.length !== 1) throw new UsageError('list takes exactly one file');
@@ -151,6 +174,7 @@ async function main(argv: readonly string[]): Promise<number> {
           sampleRows: optionalNumber('--sample-rows', values['sample-rows'], 2, 1_000_000),
           seed: optionalNumber('--seed', values.seed, 0, 2 ** 32 - 1),
           kernel: kernelOption(values.kernel),
+          backend: compute.backend,
           isCancelled: () => cancelled,
         };
         if (command === 'analyze') {
@@ -169,7 +193,7 @@ async function main(argv: readonly string[]): Promise<number> {
         if (rest.length !== 1) throw new UsageError('run takes exactly one experiment config');
         return await runExperiment(
           rest[0]!,
-          { json, out: values.out, overrides: values.set ?? [], isCancelled: () => cancelled },
+          { json, out: values.out, overrides: values.set ?? [], isCancelled: () => cancelled, compute },
           write,
         );
       }
@@ -187,7 +211,7 @@ async function main(argv: readonly string[]): Promise<number> {
             throw new UsageError(`--only takes letters A to E, got ${values.only}`);
           }
         }
-        return await runReproduce({ mode, out: values.out, only, json, isCancelled: () => cancelled }, write);
+        return await runReproduce({ mode, out: values.out, only, json, isCancelled: () => cancelled, compute }, write);
       }
       case undefined:
         throw new UsageError('no command given');
@@ -205,6 +229,9 @@ async function main(argv: readonly string[]): Promise<number> {
       write(JSON.stringify({ error: { code, message } }));
     }
     return exitStatusFor(err);
+  } finally {
+    // Compute workers are threads: they would keep the process alive.
+    await closeCompute();
   }
 }
 

@@ -1,5 +1,6 @@
-// `superposition-lab run <config> [--out DIR] [--json] [--set key=value ...]`: trains every run
-// of an experiment config on the CPU (TF.js WASM), writing DIR/results.json and each run's W and b
+// `superposition-lab run <config> [--out DIR] [--json] [--set key=value ...] [--backend B] [--jobs N]`:
+// trains every run of an experiment config in Node compute workers (WebGPU through Dawn, WASM or
+// CPU; --jobs runs in parallel), writing DIR/results.json and each run's W and b
 // (DIR/runs/<id>.safetensors) atomically as runs finish (src/node/experimentStore.ts, the same
 // code as VS Code). Re-running with the same DIR resumes; Ctrl-C stops after saving what has
 // finished.
@@ -11,7 +12,7 @@ import { CoreError, messages } from '../../core/errors';
 import { formatValue } from '../../core/format';
 import { prepareExperiment, writeResults } from '../../node/experimentStore';
 import { trainPending } from '../trainPending';
-import { initCompute } from '../compute';
+import { backendLine, startCompute, type ComputeOptions } from '../compute';
 import { progressBar } from '../progress';
 import { renderTable } from '../output';
 
@@ -20,6 +21,7 @@ export interface RunOptions {
   readonly json: boolean;
   readonly overrides: readonly string[];
   readonly isCancelled: () => boolean;
+  readonly compute: ComputeOptions;
 }
 
 /** Exit status of a run stopped by Ctrl-C (128 + SIGINT), as shells expect. */
@@ -77,30 +79,38 @@ export async function runExperiment(
   const experiment = prepared.experiment;
   const { config, runs, todo, outDir, resultsFile } = experiment;
   let results = experiment.results;
-  const backend = (await initCompute()).name;
+  const { pool, backend } = await startCompute(options.compute);
   const done = results.runs.length;
   if (done > 0) process.stderr.write(`resuming: ${done} of ${runs.length} runs already in ${outDir}\n`);
+  const parallel = Math.min(pool.size, todo.length);
   process.stderr.write(
-    `${config.name}: ${todo.length} run${todo.length === 1 ? '' : 's'} to train on ${backend}, results in ${outDir}\n`,
+    `${config.name}: ${todo.length} run${todo.length === 1 ? '' : 's'} to train on ${backendLine(backend)}${parallel > 1 ? `, ${parallel} jobs in parallel` : ''}, results in ${outDir}\n`,
   );
 
   const totalSteps = todo.reduce((s, r) => s + r.steps, 0);
   let stepsBefore = 0;
+  // Steps of the runs in progress, by index (several at once with --jobs).
+  const running = new Map<number, number>();
   const bar = progressBar(config.name);
-  const label = (i: number, id: string) => `run ${done + i + 1}/${runs.length} ${id}`;
+  const label = (i: number, id: string, lane: number) =>
+    `${parallel > 1 ? `job ${lane + 1}: ` : ''}run ${done + i + 1}/${runs.length} ${id}`;
   try {
-    results = await trainPending(experiment, backend, {
+    results = await trainPending(experiment, pool, {
       isCancelled: options.isCancelled,
-      onStep: (spec, i, step, mse) =>
+      onStep: (spec, i, step, mse, lane) => {
+        running.set(i, step);
+        const now = [...running.values()].reduce((a, b) => a + b, 0);
         bar.update(
-          (stepsBefore + step) / Math.max(1, totalSteps),
-          `${label(i, spec.id)} · loss ${formatValue(mse * spec.n)}`,
-        ),
-      onRunSaved: (spec, i, trained) => {
+          (stepsBefore + now) / Math.max(1, totalSteps),
+          `${label(i, spec.id, lane)} · loss ${formatValue(mse * spec.n)}`,
+        );
+      },
+      onRunSaved: (spec, i, trained, lane) => {
+        running.delete(i);
         stepsBefore += spec.steps;
         if (!process.stderr.isTTY) {
           process.stderr.write(
-            `${label(i, spec.id)}: final loss ${formatValue(trained.result.finalLoss)} (${(trained.result.ms / 1000).toFixed(1)} s)\n`,
+            `${label(i, spec.id, lane)}: final loss ${formatValue(trained.result.finalLoss)} (${(trained.result.ms / 1000).toFixed(1)} s)\n`,
           );
         }
       },
@@ -120,6 +130,11 @@ export async function runExperiment(
   }
   // Nothing to train: still write, since the fit settings may have changed.
   if (todo.length === 0) await writeResults(resultsFile, results);
-  write(options.json ? JSON.stringify(results, null, 2) : `${summary(results)}\n\nresults: ${resultsFile}`);
+  // --json: results.json as written, plus where this invocation computed (backend, adapter, skips).
+  write(
+    options.json
+      ? JSON.stringify({ ...results, compute: backend }, null, 2)
+      : `${summary(results)}\n\nresults: ${resultsFile}`,
+  );
   return 0;
 }
