@@ -21,9 +21,12 @@ export interface ComputeWorkerOptions {
   readonly backend: BackendPreference;
   /** The folder of tfjs-backend-wasm*.wasm (by default, the script's folder). */
   readonly wasmDir: string;
+  /**
+   * dawn.node to load; default: next to the script, then the `webgpu` package. Dawn's Vulkan loader
+   * reads the process's real environment (VK_ICD_FILENAMES…), which a thread cannot change: set
+   * it for the whole process.
+   */
   readonly dawnPath?: string | null;
-  /** Environment of the thread (e.g. VK_ICD_FILENAMES); default: the process's. */
-  readonly env?: NodeJS.ProcessEnv;
 }
 
 export interface JobHooks {
@@ -52,7 +55,7 @@ export class ComputeWorker {
       wasmDir: options.wasmDir,
       dawnPath: options.dawnPath ?? null,
     };
-    this.worker = new Worker(options.script, { workerData: data, env: options.env ?? process.env });
+    this.worker = new Worker(options.script, { workerData: data });
     this.worker.on('message', (m: unknown) => {
       if (isMessageOf<FromNodeWorker>(m, FROM_NODE_WORKER_TYPES)) this.receive(m);
     });

@@ -13,17 +13,20 @@ export const DIST = path.resolve(__dirname, '../../dist');
 /** SwiftShader's Vulkan driver, from Debian's chromium package (scripts/setup-test-host.sh). */
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
-export function startWorker(backend: BackendPreference, env: NodeJS.ProcessEnv = process.env): ComputeWorker {
-  return new ComputeWorker({ script: path.join(DIST, 'nodeWorker.js'), backend, wasmDir: DIST, env });
+export function startWorker(backend: BackendPreference, dawnPath: string | null = null): ComputeWorker {
+  return new ComputeWorker({ script: path.join(DIST, 'nodeWorker.js'), backend, wasmDir: DIST, dawnPath });
 }
 
-/** Dawn on SwiftShader only (no other ICD), as in CI. */
-export const swiftShaderEnv = (): NodeJS.ProcessEnv => ({
-  ...process.env,
-  VK_ICD_FILENAMES: SWIFTSHADER_ICD,
-  VK_DRIVER_FILES: SWIFTSHADER_ICD,
-  XDG_RUNTIME_DIR: process.env['XDG_RUNTIME_DIR'] ?? '/tmp',
-});
+/**
+ * Dawn on SwiftShader only (no other driver), as in CI. The Vulkan loader reads the real
+ * environment of the process when a worker creates its Dawn instance, so this sets it for the
+ * whole test process (vitest runs each test file in its own process).
+ */
+export function useSwiftShader(): void {
+  process.env['VK_ICD_FILENAMES'] = SWIFTSHADER_ICD;
+  process.env['VK_DRIVER_FILES'] = SWIFTSHADER_ICD;
+  process.env['XDG_RUNTIME_DIR'] ??= '/tmp';
+}
 
 /** An n×m float32 matrix (entries in [-0.5, 0.5)) as a one-tensor safetensors file. */
 export function matrixFile(dir: string, n: number, m: number, seed: number): { file: string; w: Float32Array } {
