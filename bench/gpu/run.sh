@@ -3,7 +3,7 @@
 # PyTorch loop (bench/torch_baseline.py --device cuda) on the same GPU, and the LM-head analysis of
 # the generated 152064 × 1024 BF16 head against float64. Prepare with bench/gpu/prepare.sh; on the
 # lent machine: `bash bench/gpu/run.sh`. SMALL=1 runs tiny sizes on SwiftShader (the CPU check).
-# Every result is one JSON line on stdout; a Markdown table for the README comes last.
+# Every result is one JSON line on stdout (the figures for the README table).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 SRC=bench/gpu/.gpu

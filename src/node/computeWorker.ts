@@ -2,6 +2,7 @@
 // thread, sends jobs, routes progress, and turns a crashed thread into one clear error for every
 // job it held. Used by the CLI (one per parallel job) and meant for the extension host.
 
+import { tmpdir } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { BackendPreference, BackendReport } from '../core/compute/backend';
 import { CoreError, messages, type WireError } from '../core/errors';
@@ -27,6 +28,8 @@ export interface ComputeWorkerOptions {
    * it for the whole process.
    */
   readonly dawnPath?: string | null;
+  /** Tests only: destroy the GPU device at this training step (see NodeWorkerData). */
+  readonly loseDeviceAtStep?: number;
 }
 
 export interface JobHooks {
@@ -43,6 +46,17 @@ interface Pending {
 
 const fromWire = (w: WireError) => new CoreError(w.code, w.message, w.detail);
 
+/**
+ * Quiets the Vulkan loader that Dawn starts in the worker. It reads the process's real
+ * environment, which only the main thread can set, so this runs here: Mesa's drivers print an
+ * error when XDG_RUNTIME_DIR is unset, and lavapipe (which Dawn refuses anyway) a warning.
+ * Only unset variables are given a value.
+ */
+function vulkanEnvironmentDefaults(): void {
+  process.env['XDG_RUNTIME_DIR'] ??= tmpdir();
+  process.env['VK_LOADER_DRIVERS_DISABLE'] ??= '*lvp_icd*';
+}
+
 export class ComputeWorker {
   private readonly worker: Worker;
   private readonly pending = new Map<string, Pending>();
@@ -54,7 +68,9 @@ export class ComputeWorker {
       backend: options.backend,
       wasmDir: options.wasmDir,
       dawnPath: options.dawnPath ?? null,
+      ...(options.loseDeviceAtStep === undefined ? {} : { loseDeviceAtStep: options.loseDeviceAtStep }),
     };
+    vulkanEnvironmentDefaults();
     this.worker = new Worker(options.script, { workerData: data });
     this.worker.on('message', (m: unknown) => {
       if (isMessageOf<FromNodeWorker>(m, FROM_NODE_WORKER_TYPES)) this.receive(m);
@@ -117,6 +133,9 @@ export class ComputeWorker {
       case 'failed':
         this.pending.delete(m.jobId);
         p.reject(fromWire(m.error));
+        // TF.js cannot recover a backend whose device is gone: retire this worker, so that a pool
+        // starts a fresh one (which selects its backend again) for the next job.
+        if (m.error.code === 'compute/device-lost') void this.terminate();
         return;
     }
   }

@@ -3,7 +3,7 @@
 // its module is evaluated, which never holds in Node; so this module loads Dawn, asks it for an
 // adapter, and registers the backend itself with that adapter (../../docs: gpu-notes.md).
 
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -81,10 +81,32 @@ export const webgpuDevice = (): DawnDevice | null => currentDevice;
 export const webgpuLost = (): string | null => lostReason;
 
 /**
+ * On Linux, a GPU shows up as a device node (/dev/dri/renderD* for Mesa/AMD/Intel, /dev/nvidia*
+ * for NVIDIA's driver). Without one, loading Dawn only makes the Vulkan loader print warnings on
+ * stderr before finding nothing, so it is skipped, unless a Vulkan driver is named explicitly
+ * (VK_ICD_FILENAMES / VK_DRIVER_FILES: SwiftShader in the tests).
+ */
+function noGpuDevice(): string | null {
+  if (process.platform !== 'linux' || process.env['VK_ICD_FILENAMES'] || process.env['VK_DRIVER_FILES']) return null;
+  const has = (dir: string, prefix: string) => {
+    try {
+      return readdirSync(dir).some((f) => f.startsWith(prefix));
+    } catch {
+      return false;
+    }
+  };
+  return has('/dev/dri', 'renderD') || has('/dev', 'nvidia')
+    ? null
+    : 'no GPU on this machine (no /dev/dri/renderD* or /dev/nvidia*)';
+}
+
+/**
  * Loads Dawn and registers TF.js's `webgpu` backend on its high-performance adapter. Never throws:
  * a missing addon, a missing driver or a refused adapter come back as the reason to report.
  */
 export async function loadDawn(explicit: string | null, bundleDir: string): Promise<DawnLoad> {
+  const noGpu = noGpuDevice();
+  if (noGpu !== null) return { ok: false, reason: noGpu };
   const tried = candidates(explicit, bundleDir);
   const file = tried.find((f) => existsSync(f));
   if (file === undefined) return { ok: false, reason: `no Dawn (dawn.node) for ${dawnPlatform()} in this install` };

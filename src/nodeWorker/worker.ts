@@ -19,7 +19,7 @@ import {
 import { trainJob } from '../worker/trainJob';
 import { analyzeFileJob } from './analyzeFileJob';
 import { selectNodeBackend } from './nodeBackend';
-import { describeAdapter, webgpuLost } from './dawn';
+import { describeAdapter, webgpuDevice, webgpuLost } from './dawn';
 
 const port = parentPort;
 if (port === null) throw new Error('nodeWorker.js runs as a worker thread (new Worker(...)), not as a script');
@@ -56,7 +56,10 @@ async function run(m: Extract<ToNodeWorker, { type: 'run' }>): Promise<void> {
       post({ type: 'started', jobId: m.jobId, backend: report, kernel: 'toy-model' });
       const result = await trainJob(job, report, {
         isCancelled: () => state.cancelled || webgpuLost() !== null,
-        progress: (step, mse) => post({ type: 'trainProgress', jobId: m.jobId, step, mse }),
+        progress: (step, mse) => {
+          if (data.loseDeviceAtStep !== undefined && step >= data.loseDeviceAtStep) webgpuDevice()?.destroy();
+          post({ type: 'trainProgress', jobId: m.jobId, step, mse });
+        },
       });
       if (webgpuLost() !== null && report.name === 'webgpu') throw new Error('device lost');
       post({ type: 'done', jobId: m.jobId, result }, [result.W, result.b]);

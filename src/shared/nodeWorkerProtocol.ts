@@ -17,6 +17,8 @@ export interface NodeWorkerData {
   readonly wasmDir: string;
   /** dawn.node to load for WebGPU; null: look in the usual places (see src/nodeWorker/dawn.ts). */
   readonly dawnPath: string | null;
+  /** Fault injection for tests: destroy the GPU device once a training run reaches this step. */
+  readonly loseDeviceAtStep?: number;
 }
 
 export interface AnalyzeFileJob {

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ProbeResult, TrainResult } from '../../src/shared/workerProtocol';
+import type { CoreError } from '../../src/core/errors';
 import { tempDir } from '../fixtures/files';
 import { SWIFTSHADER_ICD, startWorker, trainJobs, useSwiftShader } from './helpers';
 
@@ -65,6 +66,21 @@ describe('Dawn on SwiftShader', () => {
     for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
     expect(worst).toBeLessThan(1e-5);
   }, 900_000);
+
+  it('a GPU device lost in the middle of a run (destroyed) fails the run with one clear message', async () => {
+    const fragile = startWorker('webgpu', null, 1);
+    const [job] = await trainJobs(
+      tmp.dir,
+      'version: 1\nname: lost\ndata:\n  features: 256\nmodel:\n  width: 16\ntrain:\n  steps: 400\n  batch: 64\n',
+    );
+    const error = (await fragile.run(job!).result.catch((e: unknown) => e)) as CoreError;
+    expect(error.code).toBe('compute/device-lost');
+    expect(error.message).toMatch(/^The GPU device \(google swiftshader .*\) was lost during the job \(destroyed/);
+    expect(error.message).toContain('--backend wasm');
+    // The worker retires itself: a pool starts a fresh one for the next job.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(fragile.alive).toBe(false);
+  });
 
   it('a named webgpu without Dawn falls back to WASM and says why', async () => {
     const none = startWorker('webgpu', '/nonexistent/dawn.node');

@@ -13,8 +13,18 @@ export const DIST = path.resolve(__dirname, '../../dist');
 /** SwiftShader's Vulkan driver, from Debian's chromium package (scripts/setup-test-host.sh). */
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
-export function startWorker(backend: BackendPreference, dawnPath: string | null = null): ComputeWorker {
-  return new ComputeWorker({ script: path.join(DIST, 'nodeWorker.js'), backend, wasmDir: DIST, dawnPath });
+export function startWorker(
+  backend: BackendPreference,
+  dawnPath: string | null = null,
+  loseDeviceAtStep?: number,
+): ComputeWorker {
+  return new ComputeWorker({
+    script: path.join(DIST, 'nodeWorker.js'),
+    backend,
+    wasmDir: DIST,
+    dawnPath,
+    ...(loseDeviceAtStep === undefined ? {} : { loseDeviceAtStep }),
+  });
 }
 
 /**
