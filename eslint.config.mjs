@@ -31,6 +31,8 @@ export default tseslint.config(
       'test-output/**',
       '.superposition-lab/**',
       '.scratch/**',
+      'bench/gpu/.gpu/**',
+      'bench/gpu/.gl/**',
       'examples/**/results/**',
       'examples/checkpoints/**',
       '**/*.d.ts',
