@@ -3,6 +3,7 @@
 //   webview    src/webview/{viewer,analysis}/main.ts → dist/webview/*.js  browser, iife (Vega inside)
 //   worker     src/worker/worker.ts       → dist/worker.js         browser, iife, self-contained (TF.js inside)
 //   cli        src/cli/main.ts            → dist/cli.js            node, cjs, shebang
+//   nodeWorker src/nodeWorker/worker.ts   → dist/nodeWorker.js     node, cjs (worker_threads; TF.js + Dawn loader)
 //   tests      test/integration/*.ts      → out/integration/*.js   node, cjs (mocha suite run inside VS Code)
 //   testPages  test/browser/*Page.ts      → out/browser/*.js       browser, iife (pages for the browser tests;
 //              chartPages builds the one that draws with Vega)
@@ -38,6 +39,7 @@ const forbidden = {
   testPages: [/node_modules[\\/]vega/],
   // The CLI draws report.html's charts with Vega (SVG only), so vega is allowed there.
   cli: [/node_modules[\\/]@tensorflow[\\/]tfjs-backend-web/],
+  nodeWorker: [/node_modules[\\/]vega/],
 };
 
 const integrationTests = readdirSync('test/integration')
@@ -86,6 +88,17 @@ const allTargets = {
     alias: { 'vega-canvas': './node_modules/vega-canvas/build/vega-canvas.browser.js' },
     banner: { js: '#!/usr/bin/env node' },
     define: { SUPERPOSITION_LAB_VERSION: JSON.stringify(pkg.version) },
+  },
+  // The Node compute worker (worker_threads) of the CLI and the extension host. dawn.node is
+  // loaded at run time from a computed path (src/nodeWorker/dawn.ts), never bundled.
+  nodeWorker: {
+    ...base,
+    entryPoints: ['src/nodeWorker/worker.ts'],
+    outfile: 'dist/nodeWorker.js',
+    platform: 'node',
+    format: 'cjs',
+    // As for the CLI: TF.js's Node entries are missing from their packages' `sideEffects` lists.
+    ignoreAnnotations: true,
   },
   // Test-only page scripts for the browser layer (test/browser).
   testPages: {

@@ -31,6 +31,8 @@ export default tseslint.config(
       'test-output/**',
       '.superposition-lab/**',
       '.scratch/**',
+      'bench/gpu/.gpu/**',
+      'bench/gpu/.gl/**',
       'examples/**/results/**',
       'examples/checkpoints/**',
       '**/*.d.ts',
@@ -115,6 +117,20 @@ export default tseslint.config(
         [
           ['**/extension/**', '**/webview/**', '**/cli/**', '**/node/**'],
           'The worker imports only core and shared code.',
+        ],
+      ),
+    },
+  },
+  {
+    files: ['src/nodeWorker/**/*.ts'],
+    rules: {
+      'no-restricted-imports': forbid(
+        [['vscode'], 'The Node compute worker talks to its host by messages only.'],
+        [['vega*'], 'The worker computes; hosts and pages draw.'],
+        [['@tensorflow/tfjs-backend-webgl'], 'WebGL exists only in browsers; Node has WebGPU through Dawn.'],
+        [
+          ['**/extension/**', '**/webview/**', '**/cli/**', '**/worker/!(trainJob)'],
+          'Only core, shared and node helpers, and the job code it shares with the webview worker.',
         ],
       ),
     },

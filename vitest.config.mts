@@ -10,7 +10,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'node',
-          include: ['test/{core,node,cli,shared,extension}/**/*.test.ts'],
+          include: ['test/{core,node,nodeWorker,cli,shared,extension}/**/*.test.ts'],
           environment: 'node',
           // The CLI tests run the real bundle: build it first.
           globalSetup: ['test/globalSetup.ts'],

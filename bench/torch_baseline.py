@@ -40,6 +40,7 @@ parser.add_argument("--seed", type=int, default=0)
 parser.add_argument("--threads", type=int, default=1)
 parser.add_argument("--loss-scale", type=float, default=100.0)
 parser.add_argument("--final-window", type=int, default=100)
+parser.add_argument("--device", default="cpu", help="cpu, or cuda for the GPU comparison (bench/gpu/run.sh)")
 args = parser.parse_args()
 
 for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -50,6 +51,10 @@ if args.threads > 1:
 import torch  # noqa: E402  (after the thread settings)
 
 torch.set_num_threads(args.threads)
+# Every tensor below is created on this device; fp32 throughout (no TF32), as the paper's loop.
+torch.set_default_device(args.device)
+torch.backends.cuda.matmul.allow_tf32 = False
+torch.backends.cudnn.allow_tf32 = False
 
 
 class AdamW(torch.optim.Optimizer):
@@ -124,7 +129,7 @@ def blas_library():
     return sorted(os.path.realpath(lib) for lib in libs)
 
 
-out = {"torch": torch.__version__, "threads": torch.get_num_threads(), "blas": blas_library(), "n": n, "batch": B, "m": m}
+out = {"torch": torch.__version__, "device": args.device, "threads": torch.get_num_threads(), "blas": blas_library(), "n": n, "batch": B, "m": m}
 if args.what == "serve":
     print(json.dumps(out), flush=True)
     step = 0

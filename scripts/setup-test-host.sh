@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up the real VS Code used by `npm start` and the end-to-end tests, from apt and npm only:
-#   1. Debian's chromium (Playwright drives it; Playwright's own browser download cannot work offline)
-#      and libkrb5-dev (code-server's `kerberos` module is built from source here).
+#   1. Debian's chromium (Playwright drives it; Playwright's own browser download cannot work offline;
+#      its SwiftShader Vulkan driver also gives Dawn a software GPU in the unit tests), libvulkan1 (the
+#      Vulkan loader Dawn needs) and libkrb5-dev (code-server's `kerberos` module is built from source here).
 #   2. Node 24 from the npm package `node` (code-server 4.139 refuses any other major).
 #   3. code-server 4.139.1 (= VS Code 1.139.1) installed by Node 24; its postinstall builds native modules.
 # Idempotent: each step is skipped when its result is already there. FORCE_HOST_INSTALL=1 redoes step 3.
@@ -18,6 +19,7 @@ HOST_DIR="$PWD/test-host"
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 dpkg -s libkrb5-dev >/dev/null 2>&1 || need_apt+=(libkrb5-dev)
+dpkg -s libvulkan1 >/dev/null 2>&1 || need_apt+=(libvulkan1)
 if [ "${#need_apt[@]}" -gt 0 ]; then
   SUDO=""
   if [ "$(id -u)" != 0 ]; then

@@ -1,16 +1,10 @@
-// Open a checkpoint, choose the matrix, analyse it: shared by `analyze` and `compare`.
+// Open a checkpoint, choose the matrix, analyse it: shared by `analyze` and `compare`. The work
+// runs in a Node compute worker (src/nodeWorker/analyzeFileJob.ts), which reads the file itself.
 
-import { openCheckpoint } from '../core/safetensors/open';
-import { findLmHead } from '../core/analysis/lmHead';
-import { analyzeTensor } from '../core/analysis/analyzeTensor';
-import { chooseKernel } from '../core/analysis/chooseKernel';
-import { matrixLayout } from '../core/analysis/rowBlocks';
-import { tfKernel } from '../core/compute/tfKernel';
-import { analysisReport, type AnalysisReport } from '../core/analysis/report';
-import { DEFAULT_PAIR_BUDGET, DEFAULT_SAMPLE_ROWS } from '../core/analysis/superposition';
-import { CoreError, messages } from '../core/errors';
-import { nodeCheckpointFiles, openNodeReader } from '../node/files';
-import { initCompute } from './compute';
+import type { AnalysisReport } from '../core/analysis/report';
+import type { BackendPreference } from '../core/compute/backend';
+import type { AnalyzeFileResult } from '../shared/nodeWorkerProtocol';
+import { startCompute, whileRunning, type Compute } from './compute';
 
 export interface AnalyzeFileOptions {
   readonly tensor?: string;
@@ -19,60 +13,37 @@ export interface AnalyzeFileOptions {
   readonly sampleRows?: number;
   readonly seed?: number;
   readonly kernel?: 'exact' | 'fast';
+  readonly backend?: BackendPreference;
   readonly isCancelled?: () => boolean;
   readonly onProgress?: (fraction: number) => void;
 }
+
+let compute: Promise<Compute> | undefined;
 
 export async function analyzeFile(
   file: string,
   options: AnalyzeFileOptions,
 ): Promise<{ report: AnalysisReport; transposeHint: string | null }> {
-  const files = nodeCheckpointFiles();
-  const opened = await openCheckpoint(files, file);
-  const choice = findLmHead(opened.model, options.tensor);
-  const tensor = choice.tensor;
-  const shardPath = opened.shardPaths[tensor.shard]!;
-  const reader = await openNodeReader(shardPath, files.displayName(shardPath));
-  if (reader === null) throw new CoreError('file/not-found', messages.notFound(shardPath));
-  const layout = matrixLayout(reader.name, tensor, options.transpose);
-  // The fast kernel needs the WASM backend; without it the exact kernel still works, slowly.
-  let fast: (() => ReturnType<typeof tfKernel>) | null = null;
-  let backend = 'none';
-  if (options.kernel !== 'exact') {
-    try {
-      backend = (await initCompute()).name;
-      fast = tfKernel;
-    } catch {
-      fast = null;
-    }
-  }
-  const kernel = chooseKernel(layout.n, layout.m, fast, options.kernel);
-  if (kernel.name === 'float64') backend = 'none';
-  const pairBudget = options.pairBudget ?? DEFAULT_PAIR_BUDGET;
-  const seed = options.seed ?? 0;
-  const t0 = performance.now();
-  const { analysis } = await analyzeTensor(reader, opened.headers[tensor.shard]!, tensor, {
-    kernel,
-    transpose: options.transpose,
-    pairBudget,
-    sampleRows: options.sampleRows ?? DEFAULT_SAMPLE_ROWS,
-    seed,
-    isCancelled: options.isCancelled,
-    onProgress: options.onProgress,
-  });
-  const report = analysisReport(
+  // One worker for every file of a `compare`.
+  compute ??= startCompute({ backend: options.backend ?? 'auto', jobs: 1 });
+  const worker = (await compute).pool.worker(0);
+  const job = worker.run(
     {
+      kind: 'analyzeFile',
       file,
-      tensor: tensor.name,
-      dtype: tensor.dtype,
-      transposed: options.transpose,
-      tensorChoice: choice.reason,
-      pairBudget,
-      seed,
-      backend,
-      ms: performance.now() - t0,
+      transpose: options.transpose,
+      ...(options.tensor === undefined ? {} : { tensor: options.tensor }),
+      ...(options.pairBudget === undefined ? {} : { pairBudget: options.pairBudget }),
+      ...(options.sampleRows === undefined ? {} : { sampleRows: options.sampleRows }),
+      ...(options.seed === undefined ? {} : { seed: options.seed }),
+      ...(options.kernel === undefined ? {} : { kernel: options.kernel }),
     },
-    analysis,
+    { ...(options.onProgress === undefined ? {} : { progress: options.onProgress }) },
   );
-  return { report, transposeHint: options.transpose ? null : choice.transposeHint };
+  const done = (await whileRunning(
+    options.isCancelled,
+    () => worker.cancel(job.jobId),
+    job.result,
+  )) as AnalyzeFileResult;
+  return { report: done.report, transposeHint: done.transposeHint };
 }

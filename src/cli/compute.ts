@@ -1,24 +1,79 @@
-// TensorFlow.js for the CLI: the WASM backend (XNNPACK with SIMD; ~19 GFLOP/s on one core here,
-// against 0.4 for TF.js's plain-JS CPU backend), its .wasm files next to dist/cli.js.
+// Compute for the CLI: every job runs in Node compute workers (dist/nodeWorker.js, next to
+// dist/cli.js with the WASM binaries), on WebGPU through Dawn when a hardware GPU is there, else
+// WASM (SIMD), else TF.js's CPU backend (src/nodeWorker/nodeBackend.ts).
 
+import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
-// The CPU backend is the fallback when WASM cannot start (training needs some backend). Its
-// Node entry is not in the package's `sideEffects` list, so esbuild would drop this bare import;
-// the CLI build sets ignoreAnnotations (esbuild.mjs) to keep it.
-import '@tensorflow/tfjs-backend-cpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { selectBackend, type BackendReport } from '../core/compute/backend';
+import type { BackendPreference, BackendReport } from '../core/compute/backend';
+import { ComputeWorker } from '../node/computeWorker';
+import { WorkerPool } from '../node/workerPool';
 
-let ready: Promise<BackendReport> | undefined;
+export const BACKEND_CHOICES: readonly BackendPreference[] = ['auto', 'webgpu', 'wasm', 'cpu'];
 
-/** Selects WASM, falling back to TF.js's CPU backend. */
-export function initCompute(): Promise<BackendReport> {
-  ready ??= (async () => {
-    // PROD silences TF.js's console advice ("install tfjs-node"), which would pollute the output.
-    tf.env().set('PROD', true);
-    setWasmPaths(`${__dirname}${path.sep}`);
-    return selectBackend('wasm');
-  })();
-  return ready;
+export interface ComputeOptions {
+  readonly backend: BackendPreference;
+  /** Parallel workers; default: one per core on CPU backends, one on a GPU. */
+  readonly jobs?: number;
+}
+
+export interface Compute {
+  readonly pool: WorkerPool;
+  readonly backend: BackendReport;
+}
+
+const pools: WorkerPool[] = [];
+
+const newWorker = (backend: BackendPreference) =>
+  new ComputeWorker({ script: path.join(__dirname, 'nodeWorker.js'), backend, wasmDir: __dirname });
+
+/** Starts the workers; the first one finds the backend (a small checked matrix product). */
+export async function startCompute(options: ComputeOptions): Promise<Compute> {
+  const first = newWorker(options.backend);
+  let backend: BackendReport;
+  try {
+    const probe = await first.run({ kind: 'probe' }).result;
+    backend = probe.backend;
+  } catch (e) {
+    await first.terminate();
+    throw e;
+  }
+  // A GPU is shared by every job on it: one at a time unless asked; the CPU backends scale with cores.
+  const onGpu = backend.name === 'webgpu' && backend.adapter?.software !== true;
+  const size = options.jobs ?? (onGpu ? 1 : availableParallelism());
+  const pool = new WorkerPool(() => newWorker(options.backend), size, first);
+  pools.push(pool);
+  return { pool, backend };
+}
+
+/** Ends every worker (they would keep the process alive). */
+export async function closeCompute(): Promise<void> {
+  await Promise.all(pools.splice(0).map((p) => p.close()));
+}
+
+/** "webgpu on nvidia hopper (NVIDIA H200)" or "wasm (webgpu: no GPU adapter …)" for stderr. */
+export function backendLine(b: BackendReport): string {
+  const adapter =
+    b.adapter === undefined
+      ? ''
+      : ` on ${[b.adapter.vendor, b.adapter.architecture].filter(Boolean).join(' ')} (${[b.adapter.device, b.adapter.description].filter(Boolean).join(', ')})`;
+  const skipped =
+    b.skipped.length === 0 ? '' : `; skipped ${b.skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')}`;
+  return `${b.name}${adapter}${skipped}`;
+}
+
+/** Polls `isCancelled` while `job` runs and forwards a cancel to the worker. */
+export async function whileRunning<T>(
+  isCancelled: (() => boolean) | undefined,
+  cancel: () => void,
+  job: Promise<T>,
+): Promise<T> {
+  if (isCancelled === undefined) return job;
+  const timer = setInterval(() => {
+    if (isCancelled()) cancel();
+  }, 100);
+  try {
+    return await job;
+  } finally {
+    clearInterval(timer);
+  }
 }

@@ -12,6 +12,8 @@ import { parseShard } from '../core/config/shard';
 import { runReproduce } from './commands/reproduce';
 import { REPRODUCE_MODES, type PresetId, type ReproduceMode } from '../core/reproduce/presets';
 import { toWireError } from '../core/errors';
+import type { BackendPreference } from '../core/compute/backend';
+import { BACKEND_CHOICES, closeCompute, type ComputeOptions } from './compute';
 
 declare const SUPERPOSITION_LAB_VERSION: string; // injected by esbuild from package.json
 
@@ -21,14 +23,15 @@ Usage:
   superposition-lab list <file.safetensors | model.safetensors.index.json> [--json] [--no-index]
   superposition-lab stats <file | index.json> <tensor name> [--json] [--bins N]
   superposition-lab analyze <file | index.json> [--tensor NAME] [--transpose] [--json]
-                    [--pair-budget N] [--seed S] [--sample-rows R] [--kernel exact|fast]
-  superposition-lab compare <file> <file> ... [--json]
+                    [--pair-budget N] [--seed S] [--sample-rows R] [--kernel exact|fast] [--backend B]
+  superposition-lab compare <file> <file> ... [--json] [--backend B]
   superposition-lab run <name.experiment.yaml> [--out DIR] [--json] [--set key=value ...]
-                    [--shard K/N] [--retrain | --retrain-run ID ...] [--accept-new-settings]
+                    [--backend B] [--jobs N] [--shard K/N] [--retrain | --retrain-run ID ...]
+                    [--accept-new-settings]
   superposition-lab slurm <name.experiment.yaml> [--array N] [--gpus-per-task G] [--cpus-per-task C]
                     [--time T] [--partition P] [--out DIR] [--script FILE] [--submit]
   superposition-lab reproduce [--tiny | --quick | --full] [--out DIR] [--only A,B,...] [--json]
-                    [--slurm [--array N ...] [--submit]]
+                    [--backend B] [--jobs N] [--slurm [--array N ...] [--submit]]
   superposition-lab --help | --version
 
 Commands:
@@ -71,6 +74,12 @@ Options:
                 cores, or the paper's exact settings (for a GPU); default: the CPU-scale plan
                 of the spec (about an hour).
   --only IDS    reproduce only these experiments (A strong, B weak, C φ½ vs γ, D α grid, E density).
+  --backend B   Where compute runs: auto (default: a hardware GPU through WebGPU/Dawn, else
+                WASM, else a software GPU, else plain JS), webgpu (falls back to WASM, saying why),
+                wasm or cpu. Every command's output names the backend, the GPU adapter and why
+                faster backends were skipped.
+  --jobs N      Runs of a sweep trained at once, each in its own worker (default: the cores on
+                WASM or CPU, 1 on a GPU); progress per job on stderr.
   --shard K/N   Train only shard K (0-based) of N; shards of one folder may run at once.
   --retrain     Train every run again (their records are replaced as each finishes).
   --retrain-run ID  Train this run again; repeatable.
@@ -93,6 +102,12 @@ function optionalNumber(flag: string, value: string | undefined, min: number, ma
     throw new UsageError(`${flag} must be a number from ${min} to ${max}, got ${value}`);
   }
   return n;
+}
+
+function backendOption(value: string | undefined): BackendPreference {
+  if (value === undefined) return 'auto';
+  if ((BACKEND_CHOICES as readonly string[]).includes(value)) return value as BackendPreference;
+  throw new UsageError(`--backend must be one of ${BACKEND_CHOICES.join(', ')}, got ${value}`);
 }
 
 function kernelOption(value: string | undefined): 'exact' | 'fast' | undefined {
@@ -168,6 +183,8 @@ async function main(argv: readonly string[]): Promise<number> {
         'sample-rows': { type: 'string' },
         seed: { type: 'string' },
         kernel: { type: 'string' },
+        backend: { type: 'string' },
+        jobs: { type: 'string' },
         out: { type: 'string' },
         set: { type: 'string', multiple: true },
         tiny: { type: 'boolean', default: false },
@@ -200,6 +217,11 @@ async function main(argv: readonly string[]): Promise<number> {
       return EXIT.ok;
     }
     const [command, ...rest] = positionals;
+    const jobs = optionalNumber('--jobs', values.jobs, 1, 256);
+    const compute: ComputeOptions = { backend: backendOption(values.backend), ...(jobs === undefined ? {} : { jobs }) };
+    if (jobs !== undefined && command !== 'run' && command !== 'reproduce') {
+      throw new UsageError('--jobs applies to run and reproduce');
+    }
     switch (command) {
       case 'list': {
         if (rest.length !== 1) throw new UsageError('list takes exactly one file');
@@ -225,6 +247,7 @@ async function main(argv: readonly string[]): Promise<number> {
           sampleRows: optionalNumber('--sample-rows', values['sample-rows'], 2, 1_000_000),
           seed: optionalNumber('--seed', values.seed, 0, 2 ** 32 - 1),
           kernel: kernelOption(values.kernel),
+          backend: compute.backend,
           isCancelled: () => cancelled,
         };
         if (command === 'analyze') {
@@ -254,6 +277,7 @@ async function main(argv: readonly string[]): Promise<number> {
             shard: shardOption(values.shard),
             retrain: values.retrain ? 'all' : values['retrain-run'],
             acceptNewSettings: values['accept-new-settings'] === true,
+            compute,
           },
           write,
         );
@@ -280,7 +304,10 @@ async function main(argv: readonly string[]): Promise<number> {
           throw new UsageError('--script applies to slurm (reproduce writes one per experiment)');
         }
         const slurm = values.slurm ? { ...slurmOptions(values), overrides: [] } : undefined;
-        return await runReproduce({ mode, out: values.out, only, json, isCancelled: () => cancelled, slurm }, write);
+        return await runReproduce(
+          { mode, out: values.out, only, json, isCancelled: () => cancelled, slurm, compute },
+          write,
+        );
       }
       case undefined:
         throw new UsageError('no command given');
@@ -298,6 +325,9 @@ async function main(argv: readonly string[]): Promise<number> {
       write(JSON.stringify({ error: { code, message } }));
     }
     return exitStatusFor(err);
+  } finally {
+    // Compute workers are threads: they would keep the process alive.
+    await closeCompute();
   }
 }
 

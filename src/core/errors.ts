@@ -54,6 +54,10 @@ export type ErrorCode =
   | 'file/not-found'
   // Jobs and plumbing.
   | 'job/cancelled'
+  /** A compute worker thread died (crash, out of memory) with jobs in flight. */
+  | 'compute/worker-crashed'
+  /** The GPU device went away in the middle of a job (driver reset, out of memory, destroyed). */
+  | 'compute/device-lost'
   | 'usage'
   | 'internal';
 
@@ -164,6 +168,10 @@ export const messages = {
     `The output folder ${outDir} is outside ${roots.join(' and ')}; results are only written inside the config's folder or the results root.`,
   badShard: (spec: string) =>
     `--shard must be K/N with whole numbers 0 <= K < N (e.g. 0/4 for the first of 4 shards), got ${JSON.stringify(spec)}.`,
+  workerCrashed: (why: string) =>
+    `The compute worker stopped unexpectedly (${why}); finished results are kept and a new worker takes the next job.`,
+  deviceLost: (adapter: string, why: string) =>
+    `The GPU device (${adapter}) was lost during the job (${why}); run it again, or with --backend wasm.`,
   cancelled: () => 'Cancelled.',
   ambiguityShape: (n: number, m: number, length: number) =>
     `Cannot compute the ambiguity of a ${n}×${m} matrix from ${plural(length, 'number')}; W must be n×m with n, m ≥ 1.`,

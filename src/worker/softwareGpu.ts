@@ -3,9 +3,7 @@
 // SwiftShader (or Mesa's llvmpipe/lavapipe). Those are much slower than WebAssembly for our
 // work, so `auto` uses them only after it (see SoftwareGpuCheck in src/core/compute/backend.ts).
 
-import type { SoftwareGpuCheck } from '../core/compute/backend';
-
-const SOFTWARE = /swiftshader|llvmpipe|lavapipe|softpipe|software|microsoft basic render/i;
+import { SOFTWARE_GPU as SOFTWARE, type SoftwareGpuCheck } from '../core/compute/backend';
 
 interface AdapterInfoLike {
   readonly vendor?: string;

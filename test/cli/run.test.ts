@@ -187,11 +187,14 @@ describe('superposition-lab run', () => {
     expect(after.series).toEqual(before.series);
   });
 
-  it('--json prints the results JSON on stdout (the same as results.json)', () => {
+  it('--json prints the results JSON on stdout (the same as results.json, plus where it computed)', () => {
     const r = cli('run', configFile, '--out', outDir, '--json');
     expect(r.code, r.stderr).toBe(0);
-    const printed = JSON.parse(r.stdout) as ReturnType<typeof readResults>;
+    const { compute, ...printed } = JSON.parse(r.stdout) as ReturnType<typeof readResults>;
     expect(printed).toEqual(readResults());
+    // No GPU here: the backend is WASM, and the report says why WebGPU was not used.
+    expect(compute).toMatchObject({ name: 'wasm' });
+    expect((compute as { skipped: { name: string }[] }).skipped.map((s) => s.name)).toContain('webgpu');
     expect(printed['format']).toBe('superposition-lab/experiment-results');
   });
 
@@ -314,10 +317,11 @@ describe('superposition-lab run', () => {
   });
 
   it('falls back to the TF.js CPU backend when the WASM binaries are missing', () => {
-    // The bundle alone, without the .wasm files beside it.
+    // The bundles alone (the CLI and its compute worker), without the .wasm files beside them.
     const lone = path.join(tmp.dir, 'lone');
     mkdirSync(lone);
     copyFileSync(CLI, path.join(lone, 'cli.js'));
+    copyFileSync(path.join(path.dirname(CLI), 'nodeWorker.js'), path.join(lone, 'nodeWorker.js'));
     const r = spawnSync(
       process.execPath,
       [

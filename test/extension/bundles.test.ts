@@ -43,4 +43,14 @@ describe('bundles', () => {
     // Vega runs headless: no canvas package is ever required (vega-canvas is its browser build).
     expect(cli).not.toMatch(/require\("canvas"\)|import\("canvas"\)/);
   });
+
+  it('the Node compute worker bundle has TF.js WebGPU and WASM, no WebGL or Vega, and ships with the CLI', () => {
+    const worker = dist('nodeWorker.js');
+    expect(worker).toMatch(/WebGPUBackend|webgpu/);
+    expect(worker).not.toMatch(/tfjs-backend-webgl|vega-lite|vega-embed/);
+    // dawn.node is a native addon found at run time, never inlined.
+    expect(worker).toContain('dawn.node');
+    // The extension runs dist/cli.js (Reproduce), which starts dist/nodeWorker.js: both are packaged.
+    expect(readFileSync(path.resolve(__dirname, '../../.vscodeignore'), 'utf8')).toMatch(/^!dist\/nodeWorker\.js$/m);
+  });
 });

@@ -5,6 +5,12 @@ import { isMessageOf } from '../../src/shared/channel';
 import { FROM_VIEWER_TYPES, TO_VIEWER_TYPES, type FromViewer, type ToViewer } from '../../src/shared/viewerProtocol';
 import { FROM_WORKER_TYPES, TO_WORKER_TYPES, type FromWorker, type ToWorker } from '../../src/shared/workerProtocol';
 import {
+  FROM_NODE_WORKER_TYPES,
+  TO_NODE_WORKER_TYPES,
+  type FromNodeWorker,
+  type ToNodeWorker,
+} from '../../src/shared/nodeWorkerProtocol';
+import {
   FROM_ANALYSIS_TYPES,
   TO_ANALYSIS_TYPES,
   type FromAnalysis,
@@ -208,7 +214,45 @@ async function samples() {
     rendered: { type: 'rendered', charts: ['chart-loss-curves'] },
     cspViolation: { type: 'cspViolation', directive: 'script-src', blockedURI: 'inline' },
   };
-  return { toViewer, fromViewer, toWorker, fromWorker, toAnalysis, fromAnalysis, toExperiment, fromExperiment };
+  const gpu = {
+    name: 'webgpu',
+    skipped: [],
+    adapter: { vendor: 'nvidia', architecture: 'hopper', device: 'NVIDIA H200', description: '', software: false },
+  } as const;
+  const toNodeWorker: Record<ToNodeWorker['type'], ToNodeWorker> = {
+    run: { type: 'run', jobId: 'n1', job: { kind: 'analyzeFile', file: '/data/m.safetensors', transpose: false } },
+    cancel: { type: 'cancel', jobId: 'n1' },
+  };
+  const fromNodeWorker: Record<FromNodeWorker['type'], FromNodeWorker> = {
+    started: { type: 'started', jobId: 'n1', backend: gpu, kernel: 'tfjs-webgpu' },
+    progress: { type: 'progress', jobId: 'n1', fraction: 0.5 },
+    trainProgress: { type: 'trainProgress', jobId: 'n2', step: 50, mse: 0.01 },
+    done: {
+      type: 'done',
+      jobId: 'n1',
+      result: { kind: 'analyzeFile', backend: gpu, report: { ...report, compute: gpu }, transposeHint: null },
+    },
+    failed: {
+      type: 'failed',
+      jobId: 'n2',
+      error: {
+        code: 'compute/device-lost',
+        message: 'The GPU device (nvidia hopper) was lost during the job (destroyed).',
+      },
+    },
+  };
+  return {
+    toViewer,
+    fromViewer,
+    toWorker,
+    fromWorker,
+    toAnalysis,
+    fromAnalysis,
+    toExperiment,
+    fromExperiment,
+    toNodeWorker,
+    fromNodeWorker,
+  };
 }
 
 describe('message contracts', () => {
@@ -222,6 +266,8 @@ describe('message contracts', () => {
     expect(new Set(Object.keys(s.fromAnalysis))).toEqual(FROM_ANALYSIS_TYPES);
     expect(new Set(Object.keys(s.toExperiment))).toEqual(TO_EXPERIMENT_TYPES);
     expect(new Set(Object.keys(s.fromExperiment))).toEqual(FROM_EXPERIMENT_TYPES);
+    expect(new Set(Object.keys(s.toNodeWorker))).toEqual(TO_NODE_WORKER_TYPES);
+    expect(new Set(Object.keys(s.fromNodeWorker))).toEqual(FROM_NODE_WORKER_TYPES);
   });
 
   it('every sample survives structuredClone unchanged (plain data only)', async () => {

@@ -17,7 +17,8 @@ describe('README Messages section', () => {
           read('src/shared/workerProtocol.ts') +
           read('src/shared/analysisProtocol.ts') +
           read('src/shared/experimentProtocol.ts') +
-          read('src/shared/previewProtocol.ts'),
+          read('src/shared/previewProtocol.ts') +
+          read('src/shared/nodeWorkerProtocol.ts'),
       )
       .digest('hex')
       .slice(0, 12);

@@ -16,7 +16,7 @@ import { reportHtml } from '../../core/reproduce/report';
 import type { ExperimentResults } from '../../core/toy/results';
 import { writeFileAtomic } from '../../node/atomic';
 import { prepareExperiment, type PreparedExperiment } from '../../node/experimentStore';
-import { initCompute } from '../compute';
+import { backendLine, startCompute, type ComputeOptions } from '../compute';
 import { progressBar } from '../progress';
 import { renderTable } from '../output';
 import { renderSvg } from '../renderSvg';
@@ -32,6 +32,7 @@ export interface ReproduceOptions {
   readonly isCancelled: () => boolean;
   /** Hand the runs to Slurm instead of training here. */
   readonly slurm?: SlurmOptions;
+  readonly compute: ComputeOptions;
 }
 
 export const CLAIMS_FORMAT = 'superposition-lab/claims';
@@ -59,12 +60,13 @@ export async function runReproduce(options: ReproduceOptions, write: (s: string)
     prepared.push({ id: p.id, experiment: outcome.experiment });
   }
   if (options.slurm) return submitToSlurm(prepared, options, outDir, write);
-  const backend = (await initCompute()).name;
+  const { pool, backend: compute } = await startCompute(options.compute);
+  const backend = compute.name;
   const total = prepared.reduce((s, p) => s + p.experiment.runs.length, 0);
   const finished = prepared.reduce((s, p) => s + p.experiment.results.runs.length, 0);
   const totalSteps = prepared.reduce((s, p) => s + p.experiment.todo.reduce((a, r) => a + r.steps, 0), 0);
   process.stderr.write(
-    `reproduce (${options.mode}): ${total - finished} of ${total} runs to train on ${backend}, in ${outDir}\n`,
+    `reproduce (${options.mode}): ${total - finished} of ${total} runs to train on ${backendLine(compute)}, in ${outDir}\n`,
   );
 
   const results: Partial<Record<PresetId, ExperimentResults>> = {};
@@ -80,12 +82,19 @@ export async function runReproduce(options: ReproduceOptions, write: (s: string)
   try {
     for (const { id, experiment } of prepared) {
       if (experiment.todo.length === 0) continue;
+      // Steps of the runs in progress, by index (several at once with --jobs).
+      const running = new Map<number, number>();
       try {
-        results[id] = await trainPending(experiment, backend, {
+        results[id] = await trainPending(experiment, pool, {
           isCancelled: options.isCancelled,
-          onStep: (spec, _i, step) =>
-            bar.update((stepsBefore + step) / Math.max(1, totalSteps), `${id} run ${runIndex + 1}/${total} ${spec.id}`),
-          onRunSaved: (spec, _i, trained) => {
+          onStep: (spec, i, step, _mse, lane) => {
+            running.set(i, step);
+            const now = [...running.values()].reduce((a, b) => a + b, 0);
+            const job = pool.size > 1 ? `job ${lane + 1}: ` : '';
+            bar.update((stepsBefore + now) / Math.max(1, totalSteps), `${job}${id} ${spec.id}`);
+          },
+          onRunSaved: (spec, i, trained) => {
+            running.delete(i);
             stepsBefore += spec.steps;
             runIndex++;
             progress[id] = { done: progress[id]!.done + 1, total: experiment.runs.length };
@@ -125,6 +134,7 @@ export async function runReproduce(options: ReproduceOptions, write: (s: string)
     createdAt,
     command,
     backend,
+    compute,
     complete: !stopped && prepared.every(({ id }) => progress[id]!.done === progress[id]!.total),
     runs: Object.fromEntries(prepared.map(({ id }) => [id, progress[id]])),
     counts,

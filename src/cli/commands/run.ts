@@ -1,9 +1,9 @@
-// `superposition-lab run <config> [--out DIR] [--json] [--set key=value ...] [--shard K/N]
-// [--retrain | --retrain-run ID ...] [--accept-new-settings]`: trains every run (or this shard's
-// share) of an experiment config on the CPU (TF.js WASM), writing each run's record and W and b
-// (DIR/runs/) atomically as runs finish and DIR/results.json at the end (src/node/experimentStore.ts,
-// the same code as VS Code). Re-running with the same DIR resumes; Ctrl-C stops after saving what
-// has finished.
+// `superposition-lab run <config> [--out DIR] [--json] [--set key=value ...] [--backend B] [--jobs N]
+// [--shard K/N] [--retrain | --retrain-run ID ...] [--accept-new-settings]`: trains every run (or
+// this shard's share) of an experiment config in Node compute workers (WebGPU through Dawn, WASM
+// or CPU; --jobs runs in parallel), writing each run's record and W and b (DIR/runs/) atomically
+// as runs finish and DIR/results.json at the end (src/node/experimentStore.ts, the same code as
+// VS Code). Re-running with the same DIR resumes; Ctrl-C stops after saving what has finished.
 
 import { readFile } from 'node:fs/promises';
 import { type ConfigProblem } from '../../core/config/parse';
@@ -13,7 +13,7 @@ import { CoreError, messages } from '../../core/errors';
 import { formatValue } from '../../core/format';
 import { prepareExperiment, refreshResults } from '../../node/experimentStore';
 import { trainPending } from '../trainPending';
-import { initCompute } from '../compute';
+import { backendLine, startCompute, type ComputeOptions } from '../compute';
 import { progressBar } from '../progress';
 import { renderTable } from '../output';
 
@@ -27,6 +27,7 @@ export interface RunOptions {
   /** Train finished runs again: all of them, or these ids. */
   readonly retrain?: 'all' | readonly string[];
   readonly acceptNewSettings?: boolean;
+  readonly compute: ComputeOptions;
 }
 
 /** Exit status of a run stopped by Ctrl-C (128 + SIGINT), as shells expect. */
@@ -86,44 +87,54 @@ export async function runExperiment(
   const pending = new Set(experiment.todo.map((r) => r.id));
   const todo = options.shard ? shardRuns(runs, options.shard).filter((r) => pending.has(r.id)) : experiment.todo;
   let results = experiment.results;
-  const backend = (await initCompute()).name;
+  const { pool, backend } = await startCompute(options.compute);
   const done = results.runs.length;
   if (done > 0) process.stderr.write(`resuming: ${done} of ${runs.length} runs already in ${outDir}\n`);
   if (experiment.hiddenRuns > 0) {
     process.stderr.write(`${experiment.hiddenRuns} finished runs not in this config are kept in ${outDir} (hidden)\n`);
   }
   const share = options.shard ? ` (shard ${options.shard.index}/${options.shard.count})` : '';
+  const parallel = Math.min(pool.size, todo.length);
   process.stderr.write(
-    `${config.name}: ${todo.length} run${todo.length === 1 ? '' : 's'} to train${share} on ${backend}, results in ${outDir}\n`,
+    `${config.name}: ${todo.length} run${todo.length === 1 ? '' : 's'} to train${share} on ${backendLine(backend)}${parallel > 1 ? `, ${parallel} jobs in parallel` : ''}, results in ${outDir}\n`,
   );
 
   const totalSteps = todo.reduce((s, r) => s + r.steps, 0);
   let stepsBefore = 0;
+  // Steps of the runs in progress, by index (several at once with --jobs).
+  const running = new Map<number, number>();
   const bar = progressBar(config.name);
-  const label = (i: number, id: string) => `run ${done + i + 1}/${runs.length} ${id}`;
+  const label = (i: number, id: string, lane?: number) =>
+    `${parallel > 1 && lane !== undefined ? `job ${lane + 1}: ` : ''}run ${done + i + 1}/${runs.length} ${id}`;
   try {
     results = await trainPending(
       experiment,
-      backend,
+      pool,
       {
         isCancelled: options.isCancelled,
-        onStep: (spec, i, step, mse) =>
+        onStep: (spec, i, step, mse, lane) => {
+          running.set(i, step);
+          const now = [...running.values()].reduce((a, b) => a + b, 0);
           bar.update(
-            (stepsBefore + step) / Math.max(1, totalSteps),
-            `${label(i, spec.id)} · loss ${formatValue(mse * spec.n)}`,
-          ),
-        onRunSaved: (spec, i, trained) => {
+            (stepsBefore + now) / Math.max(1, totalSteps),
+            `${label(i, spec.id, lane)} · loss ${formatValue(mse * spec.n)}`,
+          );
+        },
+        onRunSaved: (spec, i, trained, lane) => {
+          running.delete(i);
           stepsBefore += spec.steps;
           if (!process.stderr.isTTY) {
             process.stderr.write(
-              `${label(i, spec.id)}: final loss ${formatValue(trained.result.finalLoss)} (${(trained.result.ms / 1000).toFixed(1)} s)\n`,
+              `${label(i, spec.id, lane)}: final loss ${formatValue(trained.result.finalLoss)} (${(trained.result.ms / 1000).toFixed(1)} s)\n`,
             );
           }
         },
-        onRunSkipped: (spec, i, why) =>
+        onRunSkipped: (spec, i, why) => {
+          running.delete(i);
           process.stderr.write(
             `${label(i, spec.id)}: ${why === 'locked' ? 'being trained by another process' : 'finished by another process'}\n`,
-          ),
+          );
+        },
       },
       todo,
     );
@@ -140,6 +151,11 @@ export async function runExperiment(
   } finally {
     bar.done();
   }
-  write(options.json ? JSON.stringify(results, null, 2) : `${summary(results)}\n\nresults: ${resultsFile}`);
+  // --json: results.json as written, plus where this invocation computed (backend, adapter, skips).
+  write(
+    options.json
+      ? JSON.stringify({ ...results, compute: backend }, null, 2)
+      : `${summary(results)}\n\nresults: ${resultsFile}`,
+  );
   return 0;
 }

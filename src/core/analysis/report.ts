@@ -4,6 +4,7 @@
 import type { SuperpositionAnalysis } from './superposition';
 import { sqOverlapBinEdges } from './pairs';
 import type { Dtype } from '../safetensors/dtype';
+import type { BackendReport } from '../compute/backend';
 
 export interface ReportSubject {
   /** The file analysed (display name). */
@@ -17,6 +18,8 @@ export interface ReportSubject {
   readonly seed: number;
   /** The TF.js backend or "none" when the exact float64 kernel ran. */
   readonly backend: string;
+  /** Where the fast kernel ran (the GPU adapter, skipped backends), when a compute worker says. */
+  readonly compute?: BackendReport;
   readonly ms: number;
 }
 
@@ -78,6 +81,7 @@ export function analysisReport(subject: ReportSubject, a: SuperpositionAnalysis)
     notes: a.notes,
     kernel: a.kernel,
     backend: subject.backend,
+    ...(subject.compute === undefined ? {} : { compute: subject.compute }),
     ms: subject.ms,
   };
 }

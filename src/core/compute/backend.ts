@@ -14,10 +14,25 @@ export type BackendPreference = 'auto' | BackendName;
 /** Fastest first. */
 export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
 
+/** Names of CPU emulations of a GPU, as drivers and adapters report them. */
+export const SOFTWARE_GPU = /swiftshader|llvmpipe|lavapipe|softpipe|software|microsoft basic render/i;
+
+/** What a WebGPU adapter says about itself (GPUAdapterInfo), for reports and panels. */
+export interface GpuAdapterInfo {
+  readonly vendor: string;
+  readonly architecture: string;
+  readonly device: string;
+  readonly description: string;
+  /** A CPU emulation (SwiftShader, lavapipe, llvmpipe, a fallback adapter). */
+  readonly software: boolean;
+}
+
 export interface BackendReport {
   readonly name: BackendName;
   /** Backends tried before this one, and why each was not used. */
   readonly skipped: readonly { readonly name: BackendName; readonly reason: string }[];
+  /** The GPU adapter behind `webgpu`, when the host could read it (the Node worker does). */
+  readonly adapter?: GpuAdapterInfo;
 }
 
 /** Why a backend that initialised cannot be used, or null when it is fine. */
@@ -63,13 +78,14 @@ export async function selectBackend(
   softwareGpu?: SoftwareGpuCheck,
 ): Promise<BackendReport> {
   const deferred: { name: BackendName; reason: string }[] = [];
-  // A named backend that fails falls back to the CPU, which always works.
+  // A named GPU backend that fails falls back to WASM (far faster than TF.js's plain-JS CPU
+  // backend), then to the CPU, which always works.
   const candidates: readonly BackendName[] =
     preference === 'auto'
       ? await autoOrder(softwareGpu, deferred)
-      : preference === 'cpu'
-        ? ['cpu']
-        : [preference, 'cpu'];
+      : preference === 'cpu' || preference === 'wasm'
+        ? [...new Set<BackendName>([preference, 'cpu'])]
+        : [preference, 'wasm', 'cpu'];
   const skipped: { name: BackendName; reason: string }[] = [];
   for (const name of candidates) {
     const late = deferred.find((d) => d.name === name);
