@@ -83,10 +83,15 @@ describe('run --shard K/N', () => {
 
   it('a process killed with SIGKILL mid-run leaves its lock; the next run takes it over and finishes the sweep', async () => {
     const dir = path.join(tmp.dir, 'killed');
-    const child = spawn(process.execPath, [CLI, 'run', configFile, '--out', dir, '--set', 'train.steps=1000'], {
-      cwd: tmp.dir,
-      stdio: 'ignore',
-    });
+    // One job: exactly one run (and one lock) in flight when the process is killed.
+    const child = spawn(
+      process.execPath,
+      [CLI, 'run', configFile, '--out', dir, '--set', 'train.steps=1000', '--jobs', '1'],
+      {
+        cwd: tmp.dir,
+        stdio: 'ignore',
+      },
+    );
     const locks = path.join(dir, 'locks');
     for (let i = 0; i < 600 && !(existsSync(locks) && readdirSync(locks).length > 0); i++) await sleep(100);
     const held = readdirSync(locks);
