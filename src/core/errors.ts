@@ -38,14 +38,22 @@ export type ErrorCode =
   // Analysis of a matrix.
   | 'analysis/not-a-matrix'
   | 'analysis/no-matrix-found'
+  /** The analysis would need more memory than its limit (two Grams of the smaller side). */
+  | 'analysis/too-large'
   // Experiment configs and the files they name (config problems with positions are ConfigProblems).
   | 'config/invalid'
   | 'config/counts'
+  /** A sweep whose lists multiply past MAX_RUNS (src/core/config/sweep.ts). */
+  | 'config/too-many-runs'
   /** An output folder holds results of other training settings (never overwritten). */
   | 'config/foreign-results'
   // Files the host refuses to read.
   | 'file/too-large'
   | 'file/not-found'
+  /** A FIFO, device, socket or directory where a file was expected. */
+  | 'file/not-regular'
+  // Interrupted by the user (Ctrl-C): CLI exit status 130.
+  | 'job/interrupted'
   // Jobs and plumbing.
   | 'job/cancelled'
   | 'usage'
@@ -147,5 +155,14 @@ export const messages = {
   fileTooLarge: (file: string, size: number, maxMB: number) =>
     `${file} is ${Math.round(size / 1e6).toLocaleString('en-US')} MB; files on this file system must be read whole and the limit is ${maxMB} MB (setting superpositionLab.maxWholeFileReadMB).`,
   notFound: (file: string) => `${file} does not exist.`,
+  notRegular: (file: string, kind: string) =>
+    `${file} is ${kind}, not a regular file; only regular files (or symbolic links to them) are read.`,
+  readTooLarge: (file: string, size: number, max: number) =>
+    `${file} is ${plural(size, 'byte')}, over the ${plural(max, 'byte')} limit for this kind of file.`,
+  tooManyRuns: (count: number, max: number) =>
+    `This sweep makes ${count.toLocaleString('en-US')} runs, over the limit of ${max.toLocaleString('en-US')}; shorten its lists.`,
+  analysisTooLarge: (file: string, name: string, rows: number, cols: number, needMB: number, maxMB: number) =>
+    `${file}: tensor "${name}" is ${rows.toLocaleString('en-US')} × ${cols.toLocaleString('en-US')}; its analysis would need about ${needMB.toLocaleString('en-US')} MB of memory, over the ${maxMB.toLocaleString('en-US')} MB limit.`,
+  interrupted: () => 'Interrupted.',
   cancelled: () => 'Cancelled.',
 } as const;

@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { readFile } from 'node:fs/promises';
 import { parseExperimentConfig } from '../../core/config/parse';
+import { MAX_CHECKED_BYTES } from '../../core/config/editorCheck';
 import { sweepSize } from '../../core/config/sweepSize';
 import { formatDuration } from '../../core/toy/costModel';
 import { configFingerprint } from '../../core/toy/results';
@@ -30,7 +31,11 @@ export class ExperimentCodeLens implements vscode.CodeLensProvider {
 
   async provideCodeLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
     const top = new vscode.Range(0, 0, 0, 0);
-    const parsed = parseExperimentConfig(document.getText(), { fileName: document.uri.fsPath });
+    const text = document.getText();
+    if (text.length > MAX_CHECKED_BYTES) {
+      return [new vscode.CodeLens(top, { title: '$(warning) Too large to check here', command: '' })];
+    }
+    const parsed = parseExperimentConfig(text, { fileName: document.uri.fsPath });
     if (parsed.config === null) {
       const errors = parsed.problems.filter((p) => p.severity === 'error').length;
       return [

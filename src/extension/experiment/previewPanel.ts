@@ -8,7 +8,7 @@
 import * as vscode from 'vscode';
 import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { parseExperimentConfig } from '../../core/config/parse';
+import { checkConfigForEditor } from '../../core/config/editorCheck';
 import { parseCounts } from '../../core/toy/distributions';
 import { toWireError } from '../../core/errors';
 import { dispatch, isMessageOf, type Handlers } from '../../shared/channel';
@@ -156,7 +156,9 @@ export class PreviewPanel implements vscode.Disposable {
     if (!this.ready || this.disposed) return;
     const version = this.document.version;
     const text = this.document.getText();
-    const parsed = parseExperimentConfig(text, { fileName: this.document.uri.fsPath });
+    // Too large to parse here: the preview shows the same "too large to check" problem.
+    const checked = checkConfigForEditor(text, this.document.uri.fsPath, this.calibration.factor());
+    const parsed = checked.parsed ?? { config: null, problems: checked.problems };
     let counts: number[] | undefined;
     const problems = [...parsed.problems];
     const config = parsed.config;
