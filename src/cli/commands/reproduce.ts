@@ -4,7 +4,8 @@
 // checks the claims (H1–H20) and writes DIR/claims.json and a self-contained DIR/report.html,
 // atomically. Ctrl-C stops after saving the finished runs and still writes a (partial) report.
 
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { READ_LIMITS, readRegularText } from '../../node/safeRead';
 import * as path from 'node:path';
 import { CoreError } from '../../core/errors';
 import { checkClaims, claimCounts, type ClaimCheck } from '../../core/reproduce/claims';
@@ -42,7 +43,7 @@ export async function runReproduce(options: ReproduceOptions, write: (s: string)
   const prepared: { id: PresetId; experiment: PreparedExperiment }[] = [];
   for (const p of presets) {
     const file = path.join(experimentsDir, `${p.name}.experiment.yaml`);
-    const existing = await readFile(file, 'utf8').catch(() => null);
+    const existing = await readRegularText(file, file, READ_LIMITS.config).catch(() => null);
     if (existing !== p.yaml) await writeFileAtomic(file, p.yaml);
     const outcome = await prepareExperiment(file, p.yaml);
     if (!outcome.ok) {
@@ -93,7 +94,12 @@ export async function runReproduce(options: ReproduceOptions, write: (s: string)
       } catch (e) {
         if (e instanceof CoreError && e.code === 'job/cancelled') {
           stopped = true;
-          results[id] = JSON.parse(await readFile(experiment.resultsFile, 'utf8').catch(() => 'null')) ?? results[id];
+          const saved = await readRegularText(
+            experiment.resultsFile,
+            experiment.resultsFile,
+            READ_LIMITS.results,
+          ).catch(() => null);
+          results[id] = JSON.parse(saved ?? 'null') ?? results[id];
           break;
         }
         throw e;

@@ -4,7 +4,7 @@
 // code as VS Code). Re-running with the same DIR resumes; Ctrl-C stops after saving what has
 // finished.
 
-import { readFile } from 'node:fs/promises';
+import { READ_LIMITS, readRegularText } from '../../node/safeRead';
 import { type ConfigProblem } from '../../core/config/parse';
 import type { ExperimentResults } from '../../core/toy/results';
 import { CoreError, messages } from '../../core/errors';
@@ -56,7 +56,9 @@ function summary(results: ExperimentResults): string {
 /** Runs in results.json now (the loop saved each finished run there). */
 async function savedRuns(resultsFile: string): Promise<number> {
   try {
-    const parsed = JSON.parse(await readFile(resultsFile, 'utf8')) as { runs?: unknown[] };
+    const parsed = JSON.parse((await readRegularText(resultsFile, resultsFile, READ_LIMITS.results)) ?? '{}') as {
+      runs?: unknown[];
+    };
     return Array.isArray(parsed.runs) ? parsed.runs.length : 0;
   } catch {
     return 0;
@@ -68,9 +70,8 @@ export async function runExperiment(
   options: RunOptions,
   write: (s: string) => void,
 ): Promise<number> {
-  const text = await readFile(configFile, 'utf8').catch(() => {
-    throw new CoreError('file/not-found', messages.notFound(configFile));
-  });
+  const text = await readRegularText(configFile, configFile, READ_LIMITS.config);
+  if (text === null) throw new CoreError('file/not-found', messages.notFound(configFile));
   const prepared = await prepareExperiment(configFile, text, { overrides: options.overrides, outDir: options.out });
   for (const p of prepared.problems) process.stderr.write(`${problemLine(configFile, p)}\n`);
   if (!prepared.ok) return 2;

@@ -4,7 +4,7 @@
 // results.json beside the config. Refreshed when a panel saves a run.
 
 import * as vscode from 'vscode';
-import { readFile } from 'node:fs/promises';
+import { READ_LIMITS, readRegularText } from '../../node/safeRead';
 import { parseExperimentConfig } from '../../core/config/parse';
 import { MAX_CHECKED_BYTES } from '../../core/config/editorCheck';
 import { sweepSize } from '../../core/config/sweepSize';
@@ -81,7 +81,10 @@ export class ExperimentCodeLens implements vscode.CodeLensProvider {
 /** Runs of this config already in its default results folder (0 if none or of other settings). */
 async function finishedRuns(configFile: string, config: Parameters<typeof configFingerprint>[0]): Promise<number> {
   try {
-    const text = await readFile(path.join(defaultOutDir(configFile, config.name), 'results.json'), 'utf8');
+    // A FIFO or device named results.json must not hang the CodeLens (nor be read whole).
+    const file = path.join(defaultOutDir(configFile, config.name), 'results.json');
+    const text = await readRegularText(file, file, READ_LIMITS.results);
+    if (text === null) return 0;
     const results = JSON.parse(text) as { fingerprint?: string; runs?: unknown[] };
     return results.fingerprint === configFingerprint(config) && Array.isArray(results.runs) ? results.runs.length : 0;
   } catch {

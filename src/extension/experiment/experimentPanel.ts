@@ -8,7 +8,7 @@
 // it would tear down.
 
 import * as vscode from 'vscode';
-import { readFile } from 'node:fs/promises';
+import { READ_LIMITS, readRegularText } from '../../node/safeRead';
 import * as path from 'node:path';
 import type { RunSpec } from '../../core/config/sweep';
 import { CoreError, messages, toWireError, type WireError } from '../../core/errors';
@@ -227,9 +227,9 @@ export class ExperimentPanel implements vscode.Disposable {
       if (doc.isDirty) await doc.save();
       return doc.getText();
     }
-    return readFile(this.configUri.fsPath, 'utf8').catch(() => {
-      throw new CoreError('file/not-found', messages.notFound(this.configUri.fsPath));
-    });
+    const text = await readRegularText(this.configUri.fsPath, this.configUri.fsPath, READ_LIMITS.config);
+    if (text === null) throw new CoreError('file/not-found', messages.notFound(this.configUri.fsPath));
+    return text;
   }
 
   /**

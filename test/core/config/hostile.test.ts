@@ -10,6 +10,7 @@ import { checkDensities, DENSITY_CHECK_BUDGET } from '../../../src/core/config/d
 import { checkConfigForEditor, MAX_CHECKED_BYTES, SLOW_CHECK_MS } from '../../../src/core/config/editorCheck';
 import { featureFrequencies } from '../../../src/core/toy/distributions';
 import { estimateSeconds } from '../../../src/core/toy/costModel';
+import { PREVIEW_WORK_BUDGET, previewTheory } from '../../../src/core/toy/theory';
 import { CoreError } from '../../../src/core/errors';
 import type { ExperimentConfig } from '../../../src/core/config/schema';
 
@@ -115,6 +116,20 @@ describe('the density check is bounded and exact', () => {
     // 20 capped pairs listed, one line for the rest, one for the exponents left unchecked.
     expect(codes.filter((c) => c === 'config/density-capped')).toHaveLength(21);
     expect(parsed.problems.find((p) => p.code === 'config/check-limited')!.message).toContain('2 of 40');
+  });
+});
+
+describe('the preview is bounded', () => {
+  it('100 exponents × 100 densities at n = 100,000 previews a budget of series, not 8 GB of frequencies', () => {
+    const text = `version: 1\ndata:\n  features: 100000\n  exponent: ${list(100, (i) => 0.5 + i / 50)}\n  density: ${list(100, (i) => 1 + i)}\nmodel:\n  width: 8\n`;
+    const config = valid(text);
+    expect(countRuns(config)).toBe(10_000);
+    const [theory, ms] = timed(() => previewTheory(config));
+    expect(ms).toBeLessThan(5000);
+    expect(theory.totalRuns).toBe(10_000);
+    expect(theory.series).toHaveLength(Math.floor(PREVIEW_WORK_BUDGET / (2 * 100_000 + 1)));
+    expect(theory.series.length + theory.omittedSeries).toBe(10_000);
+    expect(theory.frequencies.length).toBe(theory.series.length);
   });
 });
 
