@@ -99,6 +99,17 @@ export function isInputError(code: ErrorCode): boolean {
   return ['safetensors/', 'index/', 'file/', 'analysis/', 'config/'].some((prefix) => code.startsWith(prefix));
 }
 
+/**
+ * Why JSON.parse failed, without the text: V8's messages quote the input ("Unexpected token 'x',
+ * "…" is not valid JSON"), and the input is a file's bytes. Only the position is kept.
+ */
+export function jsonSyntaxReason(e: unknown): string {
+  const message = e instanceof Error ? e.message : '';
+  if (/end of JSON input/i.test(message)) return 'it ends in the middle of a value';
+  const at = /at position (\d+)/.exec(message);
+  return at ? `a syntax error at character ${Number(at[1]).toLocaleString('en-US')}` : 'a syntax error';
+}
+
 const plural = (n: number, one: string, many = `${one}s`): string =>
   `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 
@@ -106,8 +117,9 @@ const plural = (n: number, one: string, many = `${one}s`): string =>
 export const messages = {
   tooSmall: (file: string, size: number) =>
     `${file} is not a safetensors file: it is ${plural(size, 'byte')} long, shorter than the 8-byte header length.`,
-  headerTooLarge: (file: string, length: bigint, max: number) =>
-    `${file} declares a ${length.toLocaleString('en-US')}-byte header, over the ${max.toLocaleString('en-US')}-byte limit; the file is probably not safetensors or is corrupt.`,
+  // The declared length is the file's first 8 bytes: never printed (the file may be anything).
+  headerTooLarge: (file: string, max: number) =>
+    `${file} declares a header over the ${max.toLocaleString('en-US')}-byte limit; the file is probably not safetensors or is corrupt.`,
   headerTruncated: (file: string, length: number, size: number) =>
     `${file} is truncated: its header claims ${plural(length, 'byte')} but the file has only ${plural(Math.max(0, size - 8), 'byte')} after the length field.`,
   headerStart: (file: string, got: string) =>

@@ -14,7 +14,7 @@
 //
 // Every failure is a CoreError with its own code; nothing else may escape (see the fuzz test).
 
-import { CoreError, messages } from '../errors';
+import { CoreError, jsonSyntaxReason, messages } from '../errors';
 import { type Dtype, DTYPE_INFO, isDtype } from './dtype';
 
 /** No real tensor has more dimensions (NumPy's own limit is 64); bounds the work per entry. */
@@ -203,8 +203,7 @@ export function parseHeaderText(
   try {
     json = JSON.parse(text);
   } catch (e) {
-    const reason = e instanceof Error ? e.message : String(e);
-    throw new CoreError('safetensors/header-json', messages.headerJson(fileName, reason.slice(0, 120)));
+    throw new CoreError('safetensors/header-json', messages.headerJson(fileName, jsonSyntaxReason(e)));
   }
   if (!isPlainObject(json)) throw new CoreError('safetensors/header-not-object', messages.headerNotObject(fileName));
   const duplicate = findDuplicateTopLevelKey(text);

@@ -6,7 +6,7 @@
 // normalised to Σ p̃_i = 1 and scaled to the activation density E: p_i = E·p̃_i, capped at 1
 // (the number of capped features is reported; capping lowers the effective density).
 
-import { CoreError } from '../errors';
+import { CoreError, jsonSyntaxReason } from '../errors';
 import { linearFit } from '../stats/regression';
 import type { Distribution } from '../config/schema';
 
@@ -134,7 +134,7 @@ export function parseCounts(text: string, fileName: string): number[] {
     try {
       json = JSON.parse(trimmed);
     } catch (e) {
-      throw bad(`not valid JSON (${e instanceof Error ? e.message.slice(0, 100) : String(e)})`);
+      throw bad(`not valid JSON (${jsonSyntaxReason(e)})`);
     }
     values = Array.isArray(json) ? json : typeof json === 'object' && json !== null ? Object.values(json) : [];
   } else {

@@ -74,7 +74,7 @@ class Gen {
   /** Valid values for the sweepable keys, lists that may multiply past the run cap. */
   sweep(): string {
     const values = (k: number, f: (i: number) => number) => `[${Array.from({ length: k }, (_, i) => f(i)).join(', ')}]`;
-    const n = this.pick([100, 1000, 100000]);
+    const n = this.pick([100, 1000, 10000]);
     return [
       'version: 1',
       `data:\n  features: ${n}\n  exponent: ${values(1 + this.int(30), (i) => 0.5 + i / 10)}\n  density: ${values(1 + this.int(30), (i) => 1 + i * 7)}`,
@@ -130,13 +130,17 @@ describe('config fuzz', () => {
       const text = gen.config();
       const overrides = gen.overrides();
       const t0 = performance.now();
-      const parsed = parseExperimentConfig(text, { fileName: `fuzz-${k}.experiment.yaml`, overrides });
-      const e0 = performance.now();
-      phases.parse += e0 - t0;
       const checked = checkConfigForEditor(text, `fuzz-${k}.experiment.yaml`, 1);
-      slowestEditor = Math.max(slowestEditor, performance.now() - e0);
-      phases.editor += performance.now() - e0;
+      const e1 = performance.now();
+      slowestEditor = Math.max(slowestEditor, e1 - t0);
+      phases.editor += e1 - t0;
+      // The editor's parse is the file's parse; a separate one only for overrides or a large file.
+      const parsed =
+        overrides.length === 0 && checked.parsed !== null
+          ? checked.parsed
+          : parseExperimentConfig(text, { fileName: `fuzz-${k}.experiment.yaml`, overrides });
       const p0 = performance.now();
+      phases.parse += p0 - e1;
       for (const p of [...parsed.problems, ...checked.problems]) {
         codes.add(p.code);
         expect(p.start).toBeGreaterThanOrEqual(0);

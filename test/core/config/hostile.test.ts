@@ -102,7 +102,7 @@ describe('the density check is bounded and exact', () => {
 
   it('stops at its work budget and says how much it checked', () => {
     const shapes = Array.from({ length: 50 }, (_, i) => ({ distribution: 'power' as const, exponent: 1 + i / 10 }));
-    const check = checkDensities(shapes, [1], 100_000);
+    const check = checkDensities(shapes, [1], 100_000, 400);
     expect(check.shapesChecked).toBe(DENSITY_CHECK_BUDGET / 100_000);
   });
 
