@@ -4,6 +4,7 @@
 // results.json beside the config. Refreshed when a panel saves a run.
 
 import * as vscode from 'vscode';
+import { RESTRICTED_EXPLANATION } from '../trust';
 import { READ_LIMITS, readRegularText } from '../../node/safeRead';
 import { parseExperimentConfig } from '../../core/config/parse';
 import { MAX_CHECKED_BYTES } from '../../core/config/editorCheck';
@@ -49,9 +50,10 @@ export class ExperimentCodeLens implements vscode.CodeLensProvider {
     const runs = size.runs;
     const lenses = [
       new vscode.CodeLens(top, {
-        title: `$(play) Run experiment (${runs} run${runs === 1 ? '' : 's'} ≈ ${formatDuration(size.seconds)})`,
-        tooltip:
-          this.calibration.runs() > 0
+        title: `${vscode.workspace.isTrusted ? '$(play)' : '$(shield)'} Run experiment (${runs} run${runs === 1 ? '' : 's'} ≈ ${formatDuration(size.seconds)})${vscode.workspace.isTrusted ? '' : ': needs a trusted workspace'}`,
+        tooltip: !vscode.workspace.isTrusted
+          ? RESTRICTED_EXPLANATION
+          : this.calibration.runs() > 0
             ? `Time estimated from ${this.calibration.runs()} runs finished on this machine`
             : 'Time estimated for WebAssembly on one CPU core',
         command: 'superpositionLab.runExperiment',

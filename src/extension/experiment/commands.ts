@@ -10,6 +10,7 @@ import { ExperimentPanel } from './experimentPanel';
 import { PreviewPanel } from './previewPanel';
 import { Calibration } from './calibration';
 import { registerConfigProviders } from './configProviders';
+import { requireTrust } from '../trust';
 
 const isExperiment = (uri: vscode.Uri) => /\.experiment\.ya?ml$/.test(uri.path);
 
@@ -33,7 +34,10 @@ export function registerExperimentCommands(context: vscode.ExtensionContext): vs
 
   const open = (run: boolean) => (uri?: unknown) => {
     const config = targetConfig(uri);
-    return config ? ExperimentPanel.show(context, diagnostics, calibration, config, { run }) : noConfig();
+    if (!config) return noConfig();
+    // Untrusted: explain, and still show the results already on disk (reading is allowed).
+    const allowed = !run || requireTrust('Running an experiment');
+    return ExperimentPanel.show(context, diagnostics, calibration, config, { run: run && allowed });
   };
 
   const preview = async (uri?: unknown) => {
@@ -48,6 +52,7 @@ export function registerExperimentCommands(context: vscode.ExtensionContext): vs
     diagnostics,
     language,
     vscode.languages.registerCodeLensProvider(EXPERIMENT_SELECTOR, lens),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => lens.refresh()),
     ...registerConfigProviders(),
     vscode.commands.registerCommand('superpositionLab.runExperiment', open(true)),
     vscode.commands.registerCommand('superpositionLab.showExperiment', open(false)),

@@ -42,6 +42,7 @@ import { saveExport } from '../analysis/exports';
 import type { ConfigDiagnostics } from './configDiagnostics';
 import type { Calibration } from './calibration';
 import { configProblems } from './configLanguage';
+import { RESTRICTED_EXPLANATION, requireTrust } from '../trust';
 
 export const EXPERIMENT_VIEW_TYPE = 'superpositionLab.experiment';
 
@@ -267,7 +268,8 @@ export class ExperimentPanel implements vscode.Disposable {
       }
       this.experiment = prepared.experiment;
       this.results = prepared.experiment.results.runs.length > 0 ? prepared.experiment.results : null;
-      if (this.results) await writeResults(prepared.experiment.resultsFile, this.results); // refits are saved
+      // Refits are saved, in a trusted workspace only (Restricted Mode reads, never writes).
+      if (this.results && vscode.workspace.isTrusted) await writeResults(prepared.experiment.resultsFile, this.results);
       this.post({ type: 'overview', overview: this.overview() });
       if (this.state.kind === 'failed') this.state = { kind: 'idle' };
       return true;
@@ -295,6 +297,10 @@ export class ExperimentPanel implements vscode.Disposable {
   async start(): Promise<void> {
     if (this.state.kind === 'running' || !this.ready) {
       if (!this.ready) this.runWhenReady = true;
+      return;
+    }
+    if (!requireTrust('Training')) {
+      this.setState({ kind: 'failed', message: RESTRICTED_EXPLANATION });
       return;
     }
     this.stopRequested = false;
