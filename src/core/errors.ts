@@ -174,7 +174,7 @@ export const messages = {
   tooManyRuns: (count: number, max: number) =>
     `This sweep makes ${count.toLocaleString('en-US')} runs, over the limit of ${max.toLocaleString('en-US')}; shorten its lists.`,
   analysisTooLarge: (file: string, name: string, rows: number, cols: number, needMB: number, maxMB: number) =>
-    `${file}: tensor "${name}" is ${rows.toLocaleString('en-US')} × ${cols.toLocaleString('en-US')}; its analysis would need about ${needMB.toLocaleString('en-US')} MB of memory, over the ${maxMB.toLocaleString('en-US')} MB limit.`,
+    `${file}: tensor "${name}" is ${rows.toLocaleString('en-US')} × ${cols.toLocaleString('en-US')}; its analysis would need about ${needMB.toLocaleString('en-US')} MB of memory (it grows with the square of the number of columns, the width), over the ${maxMB.toLocaleString('en-US')} MB limit. If its rows are the width, transposing it analyses the other side.`,
   interrupted: () => 'Interrupted.',
   cancelled: () => 'Cancelled.',
 } as const;

@@ -56,6 +56,36 @@ describe('large and deep files', () => {
   });
 });
 
+describe('analysis memory', () => {
+  it('a 96 KB tensor of shape [2, 12000] is refused with exit 2 (it allocated 3.4 GB), and analysed transposed', () => {
+    const file = path.join(tmp.dir, 'wide.safetensors');
+    const values = Array.from({ length: 2 * 12000 }, (_, i) => Math.sin(i));
+    writeFileSync(
+      file,
+      encodeSafetensors([{ name: 'w', dtype: 'F32', shape: [2, 12000], data: float32Bytes(values) }]),
+    );
+    const refused = cli('analyze', file, '--tensor', 'w');
+    expect(refused.code, refused.stderr).toBe(2);
+    expect(refused.stderr).toContain('tensor "w" is 2 × 12,000; its analysis would need about 3,457 MB of memory');
+    expect(refused.stderr).toContain('over the 2,000 MB limit');
+    const transposed = cli('analyze', file, '--tensor', 'w', '--transpose', '--json');
+    expect(transposed.code, transposed.stderr).toBe(0);
+    expect(JSON.parse(transposed.stdout)).toBeTruthy();
+  }, 60_000);
+
+  it('[4, 2^24] is refused before anything is read or allocated', () => {
+    const file = path.join(tmp.dir, 'huge-wide.safetensors');
+    rawSafetensors(
+      file,
+      { w: { dtype: 'F32', shape: [4, 2 ** 24], data_offsets: [0, 4 * 4 * 2 ** 24] } },
+      4 * 4 * 2 ** 24,
+    );
+    const r = cli('analyze', file, '--tensor', 'w');
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain('over the 2,000 MB limit');
+  }, 60_000);
+});
+
 describe('terminal escapes', () => {
   const file = path.join(tmp.dir, 'escapes.safetensors');
   writeFileSync(
