@@ -7,6 +7,9 @@
 import { spawnSync } from 'node:child_process';
 import { parseExperimentConfig } from '../src/core/config/parse';
 import { largeSweepProblem } from '../src/core/config/sweepSize';
+import * as editorModule from '../src/core/config/editorCheck';
+
+const { checkConfigForEditor } = editorModule as Partial<typeof editorModule>;
 
 const list = (k: number, f: (i: number) => number) => `[${Array.from({ length: k }, (_, i) => f(i)).join(', ')}]`;
 
@@ -23,6 +26,14 @@ export const CASES: Record<string, () => string> = {
   'sweep-1e7': () =>
     `version: 1\ndata:\n  exponent: ${list(20, (i) => 1 + i / 20)}\n  density: ${list(20, (i) => 1 + i)}\noptimizer:\n  weightDecay: ${list(25, (i) => i / 25)}\nmodel:\n  width: ${list(20, (i) => 4 * (i + 1))}\ntrain:\n  seeds: ${list(50, (i) => i)}\n`,
 };
+
+/** What the editor runs on its thread (after this issue: size gate, bounded checks); null before it existed. */
+function editorCheck(text: string): { ms: number; codes: string[] } | null {
+  if (checkConfigForEditor === undefined) return null;
+  const t0 = performance.now();
+  const checked = checkConfigForEditor(text, 'x.experiment.yaml', 1, () => performance.now());
+  return { ms: performance.now() - t0, codes: [...new Set(checked.problems.map((p) => p.code))] };
+}
 
 function checkOnce(text: string): { ms: number; problems: number; codes: string[] } {
   const t0 = performance.now();
@@ -43,7 +54,8 @@ if (only === 'none') {
   // Warm the parser on a small config first: the editor's host is long-lived.
   checkOnce('version: 1\nmodel:\n  width: [8, 16]\n');
   const r = checkOnce(text);
-  console.log(JSON.stringify({ case: only, bytes: text.length, ...r }));
+  const editor = editorCheck(text);
+  console.log(JSON.stringify({ case: only, bytes: text.length, ...r, editor }));
 } else {
   for (const name of Object.keys(CASES)) {
     const t0 = Date.now();
