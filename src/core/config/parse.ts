@@ -387,8 +387,7 @@ export function parseExperimentConfig(text: string, options: ParseOptions = {}):
   });
   const overrideProblems: ConfigProblem[] = [];
   const syntax: ConfigProblem[] = [...doc.errors, ...doc.warnings].map((e) => {
-    // The yaml package can place an error one past the end of the text: keep ranges inside it.
-    const start = Math.min(e.pos[0], text.length);
+    const start = e.pos[0];
     const pos = lines.linePos(start);
     const severity: Severity = doc.errors.includes(e as never) ? 'error' : 'warning';
     return {
@@ -396,7 +395,7 @@ export function parseExperimentConfig(text: string, options: ParseOptions = {}):
       code: `yaml/${e.code.toLowerCase().replace(/_/g, '-')}`,
       message: e.message.split('\n')[0]!,
       start,
-      end: Math.max(start, Math.min(e.pos[1], text.length)),
+      end: Math.max(start, e.pos[1]),
       line: pos.line,
       col: pos.col,
     };

@@ -144,9 +144,9 @@ describe('config fuzz', () => {
       for (const p of [...parsed.problems, ...checked.problems]) {
         codes.add(p.code);
         expect(p.start).toBeGreaterThanOrEqual(0);
-        expect(p.end, `${p.code} ${JSON.stringify(text.slice(-40))}`).toBeLessThanOrEqual(
-          Math.max(text.length, p.start),
-        );
+        // A YAML error at the end of the text may span the one character past it (as the parse
+        // tests' golden expects); the editor widens empty ranges the same way.
+        expect(p.end, `${p.code} ${JSON.stringify(text.slice(-40))}`).toBeLessThanOrEqual(text.length + 1);
       }
       if (parsed.config !== null) {
         valid++;
