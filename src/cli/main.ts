@@ -2,7 +2,7 @@
 // Exit statuses: 0 ok, 1 usage, 2 invalid input (message on stderr, one line), 3 internal error.
 
 import { parseArgs } from 'node:util';
-import { EXIT, UsageError, errorLine, exitStatusFor } from './output';
+import { EXIT, UsageError, errorLine, escapeControlKeepLines, escapeJsonC1, exitStatusFor } from './output';
 import { runList } from './commands/list';
 import { runStats } from './commands/stats';
 import { runAnalyze, runCompare } from './commands/analyze';
@@ -161,13 +161,19 @@ function slurmOptions(values: {
 async function main(argv: readonly string[]): Promise<number> {
   // The first Ctrl-C asks the running command to stop cleanly (finished work is kept); a second
   // one exits at once.
+  // Commands without a cancel check (list, usage errors) exit at the first one: 130 everywhere.
   let cancelled = false;
+  let stoppable = false;
   process.on('SIGINT', () => {
-    if (cancelled) process.exit(130);
+    if (cancelled || !stoppable) process.exit(EXIT.interrupted);
     cancelled = true;
   });
-  const write = (s: string) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
   let json = false;
+  // Names and metadata come from files: no control character reaches the terminal raw.
+  const write = (s: string) => {
+    const safe = json ? escapeJsonC1(s) : escapeControlKeepLines(s);
+    process.stdout.write(safe.endsWith('\n') ? safe : `${safe}\n`);
+  };
   try {
     const { values, positionals } = parseArgs({
       args: [...argv],
@@ -222,6 +228,7 @@ async function main(argv: readonly string[]): Promise<number> {
     if (jobs !== undefined && command !== 'run' && command !== 'reproduce') {
       throw new UsageError('--jobs applies to run and reproduce');
     }
+    stoppable = ['stats', 'analyze', 'compare', 'run', 'reproduce'].includes(command ?? '');
     switch (command) {
       case 'list': {
         if (rest.length !== 1) throw new UsageError('list takes exactly one file');

@@ -1,5 +1,7 @@
 // A one-line progress bar with an ETA on stderr, only when stderr is a terminal.
 
+import { escapeControl } from './output';
+
 export interface Progress {
   update(fraction: number, label?: string): void;
   done(): void;
@@ -20,8 +22,9 @@ export function progressBar(title: string): Progress {
       const elapsed = (now - start) / 1000;
       const eta =
         fraction > 0.02 && fraction < 1 ? ` · ${Math.ceil((elapsed * (1 - fraction)) / fraction)} s left` : '';
+      // The title and label can hold a file's tensor name: escaped, only the bar's own codes are raw.
       stream.write(
-        `\r${title} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${Math.floor(fraction * 100)}%${eta}${label ? ` · ${label}` : ''}\x1b[K`,
+        `\r${escapeControl(title)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${Math.floor(fraction * 100)}%${eta}${label ? ` · ${escapeControl(label)}` : ''}\x1b[K`,
       );
     },
     done() {

@@ -40,6 +40,8 @@ export type ErrorCode =
   // Analysis of a matrix.
   | 'analysis/not-a-matrix'
   | 'analysis/no-matrix-found'
+  /** The analysis would need more memory than its limit (two Grams of the smaller side). */
+  | 'analysis/too-large'
   // Experiment configs and the files they name (config problems with positions are ConfigProblems).
   | 'config/invalid'
   | 'config/counts'
@@ -49,9 +51,15 @@ export type ErrorCode =
   | 'config/out-of-bounds'
   /** A malformed --shard K/N. */
   | 'config/shard'
+  /** A sweep whose lists multiply past MAX_RUNS (src/core/config/sweep.ts). */
+  | 'config/too-many-runs'
   // Files the host refuses to read.
   | 'file/too-large'
   | 'file/not-found'
+  /** A FIFO, device, socket or directory where a file was expected. */
+  | 'file/not-regular'
+  // Interrupted by the user (Ctrl-C): CLI exit status 130.
+  | 'job/interrupted'
   // Jobs and plumbing.
   | 'job/cancelled'
   /** A compute worker thread died (crash, out of memory) with jobs in flight. */
@@ -101,6 +109,17 @@ export function isInputError(code: ErrorCode): boolean {
   return ['safetensors/', 'index/', 'file/', 'analysis/', 'config/'].some((prefix) => code.startsWith(prefix));
 }
 
+/**
+ * Why JSON.parse failed, without the text: V8's messages quote the input ("Unexpected token 'x',
+ * "…" is not valid JSON"), and the input is a file's bytes. Only the position is kept.
+ */
+export function jsonSyntaxReason(e: unknown): string {
+  const message = e instanceof Error ? e.message : '';
+  if (/end of JSON input/i.test(message)) return 'it ends in the middle of a value';
+  const at = /at position (\d+)/.exec(message);
+  return at ? `a syntax error at character ${Number(at[1]).toLocaleString('en-US')}` : 'a syntax error';
+}
+
 const plural = (n: number, one: string, many = `${one}s`): string =>
   `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 
@@ -108,8 +127,9 @@ const plural = (n: number, one: string, many = `${one}s`): string =>
 export const messages = {
   tooSmall: (file: string, size: number) =>
     `${file} is not a safetensors file: it is ${plural(size, 'byte')} long, shorter than the 8-byte header length.`,
-  headerTooLarge: (file: string, length: bigint, max: number) =>
-    `${file} declares a ${length.toLocaleString('en-US')}-byte header, over the ${max.toLocaleString('en-US')}-byte limit; the file is probably not safetensors or is corrupt.`,
+  // The declared length is the file's first 8 bytes: never printed (the file may be anything).
+  headerTooLarge: (file: string, max: number) =>
+    `${file} declares a header over the ${max.toLocaleString('en-US')}-byte limit; the file is probably not safetensors or is corrupt.`,
   headerTruncated: (file: string, length: number, size: number) =>
     `${file} is truncated: its header claims ${plural(length, 'byte')} but the file has only ${plural(Math.max(0, size - 8), 'byte')} after the length field.`,
   headerStart: (file: string, got: string) =>
@@ -172,6 +192,15 @@ export const messages = {
     `The compute worker stopped unexpectedly (${why}); finished results are kept and a new worker takes the next job.`,
   deviceLost: (adapter: string, why: string) =>
     `The GPU device (${adapter}) was lost during the job (${why}); run it again, or with --backend wasm.`,
+  notRegular: (file: string, kind: string) =>
+    `${file} is ${kind}, not a regular file; only regular files (or symbolic links to them) are read.`,
+  readTooLarge: (file: string, size: number, max: number) =>
+    `${file} is ${plural(size, 'byte')}, over the ${plural(max, 'byte')} limit for this kind of file.`,
+  tooManyRuns: (count: number, max: number) =>
+    `This sweep makes ${count.toLocaleString('en-US')} runs, over the limit of ${max.toLocaleString('en-US')}; shorten its lists.`,
+  analysisTooLarge: (file: string, name: string, rows: number, cols: number, needMB: number, maxMB: number) =>
+    `${file}: tensor "${name}" is ${rows.toLocaleString('en-US')} × ${cols.toLocaleString('en-US')}; its analysis would need about ${needMB.toLocaleString('en-US')} MB of memory (it grows with the square of the number of columns, the width), over the ${maxMB.toLocaleString('en-US')} MB limit. If its rows are the width, transposing it analyses the other side.`,
+  interrupted: () => 'Interrupted.',
   cancelled: () => 'Cancelled.',
   ambiguityShape: (n: number, m: number, length: number) =>
     `Cannot compute the ambiguity of a ${n}×${m} matrix from ${plural(length, 'number')}; W must be n×m with n, m ≥ 1.`,

@@ -29,6 +29,11 @@ function vscodeFiles(maxBytes: number): CheckpointFiles {
     const uri = vscode.Uri.parse(p);
     try {
       const stat = await vscode.workspace.fs.stat(uri);
+      // FileType.File (possibly with the SymbolicLink bit): a FIFO or device is Unknown, a folder Directory.
+      if ((stat.type & vscode.FileType.File) === 0) {
+        const kind = stat.type & vscode.FileType.Directory ? 'a folder' : 'not a regular file';
+        throw new CoreError('file/not-regular', messages.notRegular(name(p), kind));
+      }
       if (stat.size > limit) {
         throw new CoreError('file/too-large', messages.fileTooLarge(name(p), stat.size, Math.round(limit / 1e6)));
       }

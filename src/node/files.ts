@@ -1,11 +1,13 @@
 // Node implementations of the core's file interfaces, shared by the CLI and the extension host
 // (for `file:` URIs). Reads are positioned `read(2)`s; nothing ever reads a whole checkpoint.
 
-import { open, readFile, readdir, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, readdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { RangedReader } from '../core/safetensors/reader';
 import { MAX_INDEX_BYTES, type CheckpointFiles } from '../core/safetensors/open';
 import { CoreError, messages } from '../core/errors';
+import { readRegularText, statRegularFile } from './safeRead';
 
 /** A RangedReader over a local file. Each read opens and closes the file, so nothing leaks. */
 export class NodeFileReader implements RangedReader {
@@ -21,7 +23,8 @@ export class NodeFileReader implements RangedReader {
 
   async read(offset: number, length: number): Promise<Uint8Array> {
     const out = new Uint8Array(length);
-    const handle = await open(this.filePath, 'r');
+    // Non-blocking: if a FIFO replaced the file since it was opened, this returns instead of hanging.
+    const handle = await open(this.filePath, constants.O_RDONLY | constants.O_NONBLOCK);
     try {
       let done = 0;
       while (done < length) {
@@ -37,42 +40,25 @@ export class NodeFileReader implements RangedReader {
   }
 }
 
-function isMissing(e: unknown): boolean {
-  const code = (e as { code?: string } | null)?.code;
-  return code === 'ENOENT' || code === 'ENOTDIR';
-}
-
 /** Opens a reader, or null when the file does not exist. Other failures are CoreErrors. */
 export async function openNodeReader(filePath: string, name: string): Promise<NodeFileReader | null> {
-  try {
-    const s = await stat(filePath);
-    if (!s.isFile()) throw new CoreError('safetensors/io', messages.io(name, 'it is not a regular file'));
-    return new NodeFileReader(filePath, name, s.size, s.mtimeMs);
-  } catch (e) {
-    if (isMissing(e)) return null;
-    if (e instanceof CoreError) throw e;
-    throw new CoreError('safetensors/io', messages.io(name, e instanceof Error ? e.message : String(e)));
-  }
+  const s = await statRegularFile(filePath, name);
+  return s === null ? null : new NodeFileReader(filePath, name, s.size, s.mtimeMs);
 }
 
 export function nodeCheckpointFiles(displayName: (filePath: string) => string = (p) => p): CheckpointFiles {
   return {
     openReader: (p) => openNodeReader(p, displayName(p)),
     async readText(p) {
-      try {
-        const s = await stat(p);
-        if (s.size > MAX_INDEX_BYTES) {
-          throw new CoreError(
-            'index/json',
-            messages.indexJson(displayName(p), `it is ${s.size.toLocaleString('en-US')} bytes, too large for an index`),
-          );
-        }
-        return await readFile(p, 'utf8');
-      } catch (e) {
-        if (isMissing(e)) return null;
-        if (e instanceof CoreError) throw e;
-        throw new CoreError('safetensors/io', messages.io(displayName(p), e instanceof Error ? e.message : String(e)));
+      const s = await statRegularFile(p, displayName(p));
+      if (s === null) return null;
+      if (s.size > MAX_INDEX_BYTES) {
+        throw new CoreError(
+          'index/json',
+          messages.indexJson(displayName(p), `it is ${s.size.toLocaleString('en-US')} bytes, too large for an index`),
+        );
       }
+      return readRegularText(p, displayName(p), MAX_INDEX_BYTES);
     },
     async listSiblings(p) {
       try {

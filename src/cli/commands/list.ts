@@ -4,7 +4,7 @@ import { openCheckpoint, type OpenedCheckpoint } from '../../core/safetensors/op
 import { modelTotals } from '../../core/safetensors/model';
 import { formatBytes, formatCount, formatInteger, formatShape, naturalCompare } from '../../core/format';
 import { nodeCheckpointFiles } from '../../node/files';
-import { renderTable } from '../output';
+import { escapeControl, renderTable } from '../output';
 
 export interface ListOptions {
   readonly json: boolean;
@@ -44,7 +44,8 @@ export function listingText(opened: OpenedCheckpoint): string {
   const sharded = model.shards.length > 1 || model.indexFile !== null;
   const tensors = [...model.tensors].sort((a, b) => naturalCompare(a.name, b.name));
   const table = renderTable(tensors, [
-    { title: 'name', value: (t) => t.name },
+    // Names and metadata are escaped whole (newlines too), so each stays on its line.
+    { title: 'name', value: (t) => escapeControl(t.name) },
     { title: 'dtype', value: (t) => t.dtype },
     { title: 'shape', value: (t) => formatShape(t.shape) },
     { title: 'parameters', value: (t) => formatInteger(t.numel), align: 'right' },
@@ -63,7 +64,7 @@ export function listingText(opened: OpenedCheckpoint): string {
   const metaKeys = Object.keys(model.metadata);
   if (metaKeys.length > 0) {
     lines.push('', 'metadata:');
-    for (const k of metaKeys.sort()) lines.push(`  ${k}: ${model.metadata[k]}`);
+    for (const k of metaKeys.sort()) lines.push(`  ${escapeControl(k)}: ${escapeControl(model.metadata[k] ?? '')}`);
   }
   return lines.join('\n');
 }

@@ -7,7 +7,8 @@
 // With --slurm it trains nothing: it writes (and with --submit submits) one array job per preset
 // with runs left; `reproduce` without --slurm then writes the report from what landed.
 
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { READ_LIMITS, readRegularText } from '../../node/safeRead';
 import * as path from 'node:path';
 import { CoreError } from '../../core/errors';
 import { checkClaims, claimCounts, compareWithSmaller, type ClaimCheck } from '../../core/reproduce/claims';
@@ -49,7 +50,7 @@ export async function runReproduce(options: ReproduceOptions, write: (s: string)
   const prepared: { id: PresetId; experiment: PreparedExperiment }[] = [];
   for (const p of presets) {
     const file = path.join(experimentsDir, `${p.name}.experiment.yaml`);
-    const existing = await readFile(file, 'utf8').catch(() => null);
+    const existing = await readRegularText(file, file, READ_LIMITS.config).catch(() => null);
     if (existing !== p.yaml) await writeFileAtomic(file, p.yaml);
     const outcome = await prepareExperiment(file, p.yaml);
     if (!outcome.ok) {
@@ -109,7 +110,12 @@ export async function runReproduce(options: ReproduceOptions, write: (s: string)
       } catch (e) {
         if (e instanceof CoreError && e.code === 'job/cancelled') {
           stopped = true;
-          results[id] = JSON.parse(await readFile(experiment.resultsFile, 'utf8').catch(() => 'null')) ?? results[id];
+          const saved = await readRegularText(
+            experiment.resultsFile,
+            experiment.resultsFile,
+            READ_LIMITS.results,
+          ).catch(() => null);
+          results[id] = JSON.parse(saved ?? 'null') ?? results[id];
           break;
         }
         throw e;

@@ -5,7 +5,7 @@
 // as runs finish and DIR/results.json at the end (src/node/experimentStore.ts, the same code as
 // VS Code). Re-running with the same DIR resumes; Ctrl-C stops after saving what has finished.
 
-import { readFile } from 'node:fs/promises';
+import { READ_LIMITS, readRegularText } from '../../node/safeRead';
 import { type ConfigProblem } from '../../core/config/parse';
 import { shardRuns, type Shard } from '../../core/config/shard';
 import type { ExperimentResults } from '../../core/toy/results';
@@ -70,9 +70,8 @@ export async function runExperiment(
   options: RunOptions,
   write: (s: string) => void,
 ): Promise<number> {
-  const text = await readFile(configFile, 'utf8').catch(() => {
-    throw new CoreError('file/not-found', messages.notFound(configFile));
-  });
+  const text = await readRegularText(configFile, configFile, READ_LIMITS.config);
+  if (text === null) throw new CoreError('file/not-found', messages.notFound(configFile));
   const prepared = await prepareExperiment(configFile, text, {
     overrides: options.overrides,
     outDir: options.out,

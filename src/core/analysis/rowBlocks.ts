@@ -25,7 +25,29 @@ export function matrixLayout(file: string, tensor: TensorEntry, transpose: boole
     throw new CoreError('analysis/not-a-matrix', messages.notAMatrix(file, tensor.name, tensor.shape));
   }
   assertDecodable(file, tensor);
-  return transpose ? { n: b, m: a, transpose, dtype: tensor.dtype } : { n: a, m: b, transpose, dtype: tensor.dtype };
+  const layout = transpose
+    ? { n: b, m: a, transpose, dtype: tensor.dtype }
+    : { n: a, m: b, transpose, dtype: tensor.dtype };
+  const need = analysisBytes(layout.n, layout.m);
+  if (need > MAX_ANALYSIS_BYTES) {
+    throw new CoreError(
+      'analysis/too-large',
+      messages.analysisTooLarge(file, tensor.name, a, b, Math.ceil(need / 1e6), MAX_ANALYSIS_BYTES / 1e6),
+    );
+  }
+  return layout;
+}
+
+/**
+ * The analysis keeps three m × m float64 Grams (strong rows, the rest, their sum): memory grows
+ * with the square of the width whatever the number of rows, so a 96 KB tensor of shape
+ * [2, 12000] needed 3.4 GB. Refused above this, before anything is allocated.
+ */
+export const MAX_ANALYSIS_BYTES = 2_000_000_000;
+
+/** Bytes the analysis of an n × m matrix allocates up front (Grams, norms, kept rows bound). */
+export function analysisBytes(n: number, m: number): number {
+  return 3 * 8 * m * m + 9 * n;
 }
 
 /** Rows per block for about `targetBytes` of float32 (default 8 MiB). */

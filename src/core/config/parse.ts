@@ -18,9 +18,15 @@ import {
   type Pair,
   type YAMLMap,
 } from 'yaml';
-import { FIELD_BY_PATH, FIELDS, SECTIONS, type Distribution, type ExperimentConfig, type FieldSpec } from './schema';
-import { featureFrequencies } from '../toy/distributions';
+import { FIELD_BY_PATH, FIELDS, SECTIONS, type ExperimentConfig, type FieldSpec } from './schema';
 import { suggest } from '../suggest';
+import { checkDensities, type DensityShape } from './densityCheck';
+import { MAX_RUNS, SWEEP_KEYS } from './sweep';
+
+/** Capped-density warnings listed one by one; the rest are counted in one more warning. */
+const MAX_CAPPED_WARNINGS = 20;
+/** Unknown keys warned about one by one (each with a "did you mean"); the rest are counted. */
+const MAX_UNKNOWN_KEY_WARNINGS = 100;
 
 export type Severity = 'error' | 'warning';
 
@@ -177,6 +183,7 @@ interface Walk {
   readonly values: Map<string, unknown>;
   /** Paths written in the file or by an override (not defaulted). */
   readonly given: Set<string>;
+  unknownKeys: number;
 }
 
 function checkField(w: Walk, field: FieldSpec, written: Node | null, keyRange: readonly number[] | undefined): void {
@@ -248,10 +255,19 @@ function checkMap(w: Walk, node: Node, prefix: string): void {
     prefix === ''
       ? ['version', 'name', 'description', ...SECTIONS]
       : FIELDS.filter((f) => f.path.startsWith(`${prefix}.`)).map((f) => f.path.slice(prefix.length + 1));
+  const seenKeys = new Set<string>();
   for (const pair of node.items as Pair<Node, Node | null>[]) {
     const key = isScalar(pair.key) ? String(pair.key.value) : '';
     const path = prefix === '' ? key : `${prefix}.${key}`;
     const keyRange = pair.key?.range;
+    if (isScalar(pair.key)) {
+      if (seenKeys.has(key)) {
+        const at = keyRange?.[0] ?? 0;
+        w.problems.add('error', 'yaml/duplicate-key', 'Map keys must be unique', [at, at + 1]);
+        continue;
+      }
+      seenKeys.add(key);
+    }
     if ((SECTIONS as readonly string[]).includes(path)) {
       w.given.add(path);
       const section = deref(w.doc, pair.value);
@@ -261,6 +277,8 @@ function checkMap(w: Walk, node: Node, prefix: string): void {
     }
     const field = FIELD_BY_PATH.get(path);
     if (field === undefined) {
+      // Thousands of unknown keys (a generated file) are counted, not each spelled out.
+      if (++w.unknownKeys > MAX_UNKNOWN_KEY_WARNINGS) continue;
       const hint = suggest(key, knownHere);
       const fix =
         hint && keyRange
@@ -362,7 +380,8 @@ export function parseExperimentConfig(text: string, options: ParseOptions = {}):
     lineCounter: lines,
     keepSourceTokens: true,
     prettyErrors: false,
-    uniqueKeys: true,
+    // The yaml package checks unique keys pairwise (40,000 keys took 44 s); checkMap uses a Set.
+    uniqueKeys: false,
   });
   const overrideProblems: ConfigProblem[] = [];
   const syntax: ConfigProblem[] = [...doc.errors, ...doc.warnings].map((e) => {
@@ -383,7 +402,7 @@ export function parseExperimentConfig(text: string, options: ParseOptions = {}):
   const applied = applyOverrides(doc, options.overrides ?? [], overrideProblems);
   const problems = new Problems(lines, applied);
   problems.list.push(...syntax, ...overrideProblems);
-  const w: Walk = { doc, problems, values: new Map(), given: new Set() };
+  const w: Walk = { doc, problems, values: new Map(), given: new Set(), unknownKeys: 0 };
 
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
     problems.add('error', 'config/empty', 'the file is empty: start with `version: 1`', [0, 0], undefined, {
@@ -393,6 +412,14 @@ export function parseExperimentConfig(text: string, options: ParseOptions = {}):
     return { config: null, problems: problems.list };
   }
   checkMap(w, doc.contents as Node, '');
+  if (w.unknownKeys > MAX_UNKNOWN_KEY_WARNINGS) {
+    problems.add(
+      'warning',
+      'config/unknown-key',
+      `${(w.unknownKeys - MAX_UNKNOWN_KEY_WARNINGS).toLocaleString('en-US')} more unknown keys are ignored (not listed one by one)`,
+      [0, 0],
+    );
+  }
   if (!w.given.has('version')) {
     problems.add(
       'error',
@@ -453,30 +480,44 @@ function crossChecks(w: Walk): void {
   }
   // A density whose E·p̃_1 exceeds 1 cannot be reached: those features are always on (capped).
   const features = value('data.features') as number;
+  const densities = list(value('data.density')) as number[];
+  const shapes: DensityShape[] = [];
   for (const distribution of dists) {
     if (distribution === 'empirical') continue;
-    const exponents = distribution === 'power' ? (list(value('data.exponent')) as number[]) : [0];
-    for (const exponent of exponents) {
-      for (const density of list(value('data.density')) as number[]) {
-        const f = featureFrequencies({
-          distribution: distribution as Distribution,
-          n: features,
-          exponent,
-          scale: value('data.scale') as number,
-          density,
-        });
-        if (f.capped === 0) continue;
-        const family = distribution === 'power' ? `power α=${exponent}` : distribution;
-        w.problems.add(
-          'warning',
-          'config/density-capped',
-          `data.density ${density} forces p_i > 1 for the ${f.capped} most frequent feature${f.capped === 1 ? '' : 's'} (${family}, n=${features}): they are capped at 1, so the density is ${f.effectiveDensity.toPrecision(4)}`,
-          where('data.density'),
-          'data.density',
-        );
-      }
-    }
+    if (distribution !== 'power') {
+      shapes.push({ distribution: distribution as DensityShape['distribution'], exponent: 0 });
+    } else for (const exponent of list(value('data.exponent')) as number[]) shapes.push({ distribution, exponent });
   }
+  const check = checkDensities(shapes, densities, features, value('data.scale') as number);
+  for (const c of check.capped.slice(0, MAX_CAPPED_WARNINGS)) {
+    const family = c.shape.distribution === 'power' ? `power α=${c.shape.exponent}` : c.shape.distribution;
+    w.problems.add(
+      'warning',
+      'config/density-capped',
+      `data.density ${c.density} forces p_i > 1 for the ${c.capped} most frequent feature${c.capped === 1 ? '' : 's'} (${family}, n=${features}): they are capped at 1, so the density is ${c.effectiveDensity.toPrecision(4)}`,
+      where('data.density'),
+      'data.density',
+    );
+  }
+  if (check.capped.length > MAX_CAPPED_WARNINGS) {
+    w.problems.add(
+      'warning',
+      'config/density-capped',
+      `${check.capped.length - MAX_CAPPED_WARNINGS} more (exponent, density) pairs force p_i > 1 (not listed one by one)`,
+      where('data.density'),
+      'data.density',
+    );
+  }
+  if (check.shapesChecked < shapes.length) {
+    w.problems.add(
+      'warning',
+      'config/check-limited',
+      `data.density was checked for capped frequencies against ${check.shapesChecked} of ${shapes.length} distributions and exponents (n=${features}); the rest is not checked here, to keep the editor responsive`,
+      where('data.exponent') ?? where('data.density'),
+      'data.density',
+    );
+  }
+  runCap(w, value, where);
   const steps = value('train.steps') as number;
   const warmup = value('optimizer.warmup') as number;
   if (warmup >= 1 && warmup >= steps) {
@@ -502,4 +543,36 @@ function crossChecks(w: Walk): void {
       );
     }
   }
+}
+
+/**
+ * Too many runs is an error located at the longest list, so nothing downstream expands the
+ * sweep (a 1 KB config can multiply to 10^10 runs). Counted from the list lengths alone.
+ */
+function runCap(
+  w: Walk,
+  value: (path: string) => unknown,
+  where: (path: string) => readonly number[] | null | undefined,
+): void {
+  const length = (path: string) => (Array.isArray(value(path)) ? (value(path) as unknown[]).length : 1);
+  const dists = value('data.distribution');
+  const distributions = (Array.isArray(dists) ? dists : [dists]) as string[];
+  const powers = distributions.filter((d) => d === 'power').length;
+  const factors = SWEEP_KEYS.map((key) => ({ key, count: length(key) }));
+  const shapes = powers * length('data.exponent') + distributions.length - powers;
+  let runs = shapes;
+  for (const f of factors) if (f.key !== 'data.distribution' && f.key !== 'data.exponent') runs *= f.count;
+  if (runs <= MAX_RUNS) return;
+  const longest = factors.reduce((a, b) => (b.count > a.count ? b : a));
+  const product = factors
+    .filter((f) => f.count > 1)
+    .map((f) => `${f.count} ${f.key}`)
+    .join(' × ');
+  w.problems.add(
+    'error',
+    'config/too-many-runs',
+    `this sweep is ${runs.toLocaleString('en-US')} runs (${product}), over the limit of ${MAX_RUNS.toLocaleString('en-US')}; the longest list is ${longest.key} (${longest.count} values): shorten it or split the sweep`,
+    where(longest.key),
+    longest.key,
+  );
 }

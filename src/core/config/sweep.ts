@@ -2,6 +2,7 @@
 // density, weight decay, seed, width), each run named by its values. Runs that differ only in
 // width form a series, the unit of the α_m fits.
 
+import { CoreError, messages } from '../errors';
 import type { Distribution, ExperimentConfig, LrSpec } from './schema';
 
 export interface RunValues {
@@ -45,7 +46,53 @@ export function seriesName(v: Omit<RunValues, 'width'>): string {
   return parts.join('-');
 }
 
+/**
+ * The most runs one config may make. Above it the config is an error (parse.ts), so nothing
+ * expands a sweep that would take gigabytes to list: the paper's largest sweeps are hundreds.
+ */
+export const MAX_RUNS = 10_000;
+
+/** The sweepable keys, in the order their lists multiply. */
+export const SWEEP_KEYS = [
+  'data.distribution',
+  'data.exponent',
+  'data.density',
+  'optimizer.weightDecay',
+  'train.seeds',
+  'model.width',
+] as const;
+export type SweepKey = (typeof SWEEP_KEYS)[number];
+
+/** How many values each sweepable key contributes (the exponent only counts for `power`). */
+export function sweepFactors(config: ExperimentConfig): Record<SweepKey, number> {
+  const distributions = list(config.data.distribution);
+  return {
+    'data.distribution': distributions.length,
+    'data.exponent': list(config.data.exponent).length,
+    'data.density': list(config.data.density).length,
+    'optimizer.weightDecay': list(config.optimizer.weightDecay).length,
+    'train.seeds': list(config.train.seeds).length,
+    'model.width': list(config.model.width).length,
+  };
+}
+
+/**
+ * The number of runs expandSweep would make, without making them (the lists are already free of
+ * duplicates: parse.ts keeps each value once). Only `power` multiplies by the exponents.
+ */
+export function countRuns(config: ExperimentConfig): number {
+  const f = sweepFactors(config);
+  const distributions = list(config.data.distribution);
+  const powers = distributions.filter((d) => d === 'power').length;
+  const shapes = powers * f['data.exponent'] + (distributions.length - powers);
+  return shapes * f['data.density'] * f['optimizer.weightDecay'] * f['train.seeds'] * f['model.width'];
+}
+
 export function expandSweep(config: ExperimentConfig): RunSpec[] {
+  const count = countRuns(config);
+  if (count > MAX_RUNS) {
+    throw new CoreError('config/too-many-runs', messages.tooManyRuns(count, MAX_RUNS));
+  }
   const runs: RunSpec[] = [];
   const seen = new Set<string>();
   for (const distribution of list(config.data.distribution)) {

@@ -3,17 +3,26 @@
 
 import type { ExperimentConfig } from './schema';
 import type { ConfigProblem } from './parse';
-import { expandSweep } from './sweep';
-import { LARGE_SWEEP_RUNS, LARGE_SWEEP_SECONDS, estimateSeconds, formatDuration } from '../toy/costModel';
+import { countRuns } from './sweep';
+import { LARGE_SWEEP_RUNS, LARGE_SWEEP_SECONDS, estimateStepMs, formatDuration } from '../toy/costModel';
 
 export interface SweepSize {
   readonly runs: number;
   readonly seconds: number;
 }
 
+/**
+ * Counted, not expanded (a small config can multiply to 10^10 runs): every combination of the
+ * other lists runs each width once, so the time is (runs ÷ widths) × the time of one width sweep.
+ */
 export function sweepSize(config: ExperimentConfig, calibration = 1): SweepSize {
-  const runs = expandSweep(config);
-  return { runs: runs.length, seconds: estimateSeconds(runs, calibration) };
+  const runs = countRuns(config);
+  const widths = [config.model.width].flat();
+  const { features: n } = config.data;
+  const { steps, batch } = config.train;
+  let msPerWidthSweep = 0;
+  for (const m of widths) msPerWidthSweep += steps * estimateStepMs(n, m, batch);
+  return { runs, seconds: ((runs / widths.length) * msPerWidthSweep * calibration) / 1000 };
 }
 
 /** A warning when the sweep is large, else null. `firstLineLength` sizes its range. */

@@ -5,7 +5,7 @@
 // The model is plain data (it is posted to the webview and printed by the CLI). The headers
 // with their data offsets stay with whoever opened the files, in `OpenedModel`.
 
-import { CoreError, messages } from '../errors';
+import { CoreError, jsonSyntaxReason, messages } from '../errors';
 import type { SafetensorsHeader, TensorEntry } from './header';
 import { readSafetensorsHeader, type RangedReader } from './reader';
 import type { Dtype } from './dtype';
@@ -84,17 +84,22 @@ export function isSafeShardPath(p: string): boolean {
   return p.split('/').every((seg) => seg !== '' && seg !== '.' && seg !== '..');
 }
 
-const metadataText = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
+/** Index metadata values as text. JSON nested 200,000 deep parses but overflows JSON.stringify. */
+const metadataText = (v: unknown): string => {
+  if (typeof v === 'string') return v;
+  try {
+    return JSON.stringify(v);
+  } catch {
+    return '(a value nested too deeply to show)';
+  }
+};
 
 export function parseShardIndex(text: string, indexName: string): ShardIndex {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new CoreError(
-      'index/json',
-      messages.indexJson(indexName, `it is not JSON (${e instanceof Error ? e.message.slice(0, 120) : String(e)})`),
-    );
+    throw new CoreError('index/json', messages.indexJson(indexName, `it is not JSON (${jsonSyntaxReason(e)})`));
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     throw new CoreError('index/json', messages.indexJson(indexName, 'it is not a JSON object'));

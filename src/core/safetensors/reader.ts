@@ -65,7 +65,7 @@ export async function readSafetensorsHeader(reader: RangedReader): Promise<Safet
   const first = await readExactly(reader, 0, Math.min(reader.size, FIRST_READ_BYTES));
   const declared = new DataView(first.buffer, first.byteOffset, 8).getBigUint64(0, true);
   if (declared > BigInt(MAX_HEADER_BYTES)) {
-    throw new CoreError('safetensors/header-too-large', messages.headerTooLarge(file, declared, MAX_HEADER_BYTES));
+    throw new CoreError('safetensors/header-too-large', messages.headerTooLarge(file, MAX_HEADER_BYTES));
   }
   const n = Number(declared);
   if (8 + n > reader.size) {

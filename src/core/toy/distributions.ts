@@ -6,7 +6,7 @@
 // normalised to Σ p̃_i = 1 and scaled to the activation density E: p_i = E·p̃_i, capped at 1
 // (the number of capped features is reported; capping lowers the effective density).
 
-import { CoreError } from '../errors';
+import { CoreError, jsonSyntaxReason } from '../errors';
 import { linearFit } from '../stats/regression';
 import type { Distribution } from '../config/schema';
 
@@ -35,12 +35,22 @@ export interface FeatureFrequencies {
 function unnormalised(spec: FrequencySpec): Float64Array {
   const { n } = spec;
   switch (spec.distribution) {
-    case 'power':
-      return Float64Array.from({ length: n }, (_, k) => (k + 1) ** -spec.exponent);
-    case 'exponential':
-      return Float64Array.from({ length: n }, (_, k) => Math.exp(-k / spec.scale));
-    case 'linear':
-      return Float64Array.from({ length: n }, (_, k) => n - k);
+    // Plain loops: Float64Array.from with a callback is several times slower at n = 100,000.
+    case 'power': {
+      const raw = new Float64Array(n);
+      for (let k = 0; k < n; k++) raw[k] = (k + 1) ** -spec.exponent;
+      return raw;
+    }
+    case 'exponential': {
+      const raw = new Float64Array(n);
+      for (let k = 0; k < n; k++) raw[k] = Math.exp(-k / spec.scale);
+      return raw;
+    }
+    case 'linear': {
+      const raw = new Float64Array(n);
+      for (let k = 0; k < n; k++) raw[k] = n - k;
+      return raw;
+    }
     case 'empirical': {
       const counts = spec.counts ?? [];
       if (counts.length < n) {
@@ -56,16 +66,18 @@ function unnormalised(spec: FrequencySpec): Float64Array {
 
 export function featureFrequencies(spec: FrequencySpec): FeatureFrequencies {
   const raw = unnormalised(spec);
-  const total = raw.reduce((a, b) => a + b, 0);
+  let total = 0;
+  for (let k = 0; k < raw.length; k++) total += raw[k]!;
   let capped = 0;
   let effective = 0;
-  const p = raw.map((v) => {
-    const pi = (spec.density * v) / total;
+  const p = new Float64Array(raw.length);
+  for (let k = 0; k < raw.length; k++) {
+    const pi = (spec.density * raw[k]!) / total;
     if (pi > 1) capped++;
     const c = Math.min(1, pi);
     effective += c;
-    return c;
-  });
+    p[k] = c;
+  }
   const out: FeatureFrequencies = { p, capped, effectiveDensity: effective };
   if (spec.distribution === 'empirical' && spec.counts) {
     const all = spec.counts.reduce((a, b) => a + b, 0);
@@ -122,7 +134,7 @@ export function parseCounts(text: string, fileName: string): number[] {
     try {
       json = JSON.parse(trimmed);
     } catch (e) {
-      throw bad(`not valid JSON (${e instanceof Error ? e.message.slice(0, 100) : String(e)})`);
+      throw bad(`not valid JSON (${jsonSyntaxReason(e)})`);
     }
     values = Array.isArray(json) ? json : typeof json === 'object' && json !== null ? Object.values(json) : [];
   } else {

@@ -83,6 +83,13 @@ export function predictedWeakLoss(p: Float64Array, represented: number): number 
   return loss;
 }
 
+/** predictedWeakLoss(p, m) for every m = 0..n at once (tail[m]), summed from the small end. */
+export function weakLossTail(p: Float64Array): Float64Array {
+  const tail = new Float64Array(p.length + 1);
+  for (let i = p.length - 1; i >= 0; i--) tail[i] = tail[i + 1]! + ((4 / 3) * p[i]! - p[i]! * p[i]!);
+  return tail;
+}
+
 /**
  * Eq. 14, the integral version for p_i ∝ i^(−α) on [1, n]: the unlearned share of the mass is
  * n^(1−α)(φ^(1−α) − 1)/(1 − n^(1−α)) (α ≠ 1) or −ln φ / ln n (α = 1), times (4/3)·E.

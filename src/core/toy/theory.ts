@@ -19,7 +19,7 @@ import type { ExperimentConfig } from '../config/schema';
 import { expandSweep, type RunValues } from '../config/sweep';
 import { welchBound } from '../analysis/welch';
 import { featureFrequencies, type FeatureFrequencies } from './distributions';
-import { predictedWeakLoss, predictedWeakLossEq14 } from './metrics';
+import { predictedWeakLossEq14, weakLossTail } from './metrics';
 
 export type Regime = 'strong' | 'weak' | 'transition';
 
@@ -55,10 +55,17 @@ export interface PreviewTheory {
   readonly frequencies: readonly FrequencyCurve[];
   readonly series: readonly SeriesPrediction[];
   readonly welch: readonly { readonly m: number; readonly kappaSq: number; readonly invM: number }[];
+  /** Series left out to stay within PREVIEW_WORK_BUDGET (0 for any config of sensible size). */
+  readonly omittedSeries: number;
 }
 
 /** γ from which the weak regime is expected: halfway between the paper's grid points 0.11 and 0.33. */
 const WEAK_FROM = 0.22;
+/**
+ * Feature values evaluated at most (frequencies and weak-loss tails, 2n per series): the preview of a
+ * sweep of 100 exponents × 100 densities at n = 100,000 would otherwise allocate 8 GB.
+ */
+export const PREVIEW_WORK_BUDGET = 2_000_000;
 
 /** Regime expected from γ at n ≈ 1000 (paper-spec H7, H8 and §7.8). */
 export function expectedRegime(gamma: number): Regime {
@@ -136,8 +143,20 @@ export function previewTheory(config: ExperimentConfig, counts?: readonly number
     return f;
   };
 
+  // predictedWeakLoss(p, m) for every m at once: the tail sums, once per frequency vector.
+  const tails = new Map<FeatureFrequencies, Float64Array>();
+  const weakTailOf = (f: FeatureFrequencies): Float64Array => {
+    let tail = tails.get(f);
+    if (tail === undefined) {
+      tail = weakLossTail(f.p);
+      tails.set(f, tail);
+    }
+    return tail;
+  };
   const seen = new Set<string>();
   const series: SeriesPrediction[] = [];
+  let work = 0;
+  let omittedSeries = 0;
   for (const run of runs) {
     // Seeds repeat a series without changing what theory predicts: one prediction per rest.
     const { width: _width, seed: _seed, ...rest } = run.values;
@@ -145,10 +164,18 @@ export function previewTheory(config: ExperimentConfig, counts?: readonly number
     if (seen.has(key)) continue;
     seen.add(key);
     const values = { ...rest, seed: run.values.seed };
+    // Each series costs a frequency vector and its weak-loss tail (n each), then O(1) per width.
+    const cost = 2 * n + widths.length;
+    if (work + cost > PREVIEW_WORK_BUDGET) {
+      omittedSeries++;
+      continue;
+    }
+    work += cost;
     const f = frequencyOf(values);
     if (f === null) continue;
     const regime = expectedRegime(values.weightDecay);
-    const weak = widths.map((m) => predictedWeakLoss(f.p, Math.min(m, n)));
+    const tail = weakTailOf(f);
+    const weak = widths.map((m) => tail[Math.round(Math.min(m, n))]!);
     const anchor = weak[0]! * widths[0]!;
     series.push({
       label: seriesLabelOf(values),
@@ -179,5 +206,6 @@ export function previewTheory(config: ExperimentConfig, counts?: readonly number
     frequencies,
     series,
     welch,
+    omittedSeries,
   };
 }

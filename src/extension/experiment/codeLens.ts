@@ -4,7 +4,10 @@
 // results.json beside the config. Refreshed when a panel saves a run.
 
 import * as vscode from 'vscode';
+import { RESTRICTED_EXPLANATION } from '../trust';
+import { READ_LIMITS, readRegularText } from '../../node/safeRead';
 import { parseExperimentConfig } from '../../core/config/parse';
+import { MAX_CHECKED_BYTES } from '../../core/config/editorCheck';
 import { sweepSize } from '../../core/config/sweepSize';
 import { formatDuration } from '../../core/toy/costModel';
 import { countFinishedRuns } from '../../node/experimentStore';
@@ -29,7 +32,11 @@ export class ExperimentCodeLens implements vscode.CodeLensProvider {
   async provideCodeLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
     if (!currentConfigFeatures().codeLens) return [];
     const top = new vscode.Range(0, 0, 0, 0);
-    const parsed = parseExperimentConfig(document.getText(), { fileName: document.uri.fsPath });
+    const text = document.getText();
+    if (text.length > MAX_CHECKED_BYTES) {
+      return [new vscode.CodeLens(top, { title: '$(warning) Too large to check here', command: '' })];
+    }
+    const parsed = parseExperimentConfig(text, { fileName: document.uri.fsPath });
     if (parsed.config === null) {
       const errors = parsed.problems.filter((p) => p.severity === 'error').length;
       return [
@@ -43,9 +50,10 @@ export class ExperimentCodeLens implements vscode.CodeLensProvider {
     const runs = size.runs;
     const lenses = [
       new vscode.CodeLens(top, {
-        title: `$(play) Run experiment (${runs} run${runs === 1 ? '' : 's'}, est. ${formatDuration(size.seconds)})`,
-        tooltip:
-          this.calibration.runs() > 0
+        title: `${vscode.workspace.isTrusted ? '$(play)' : '$(shield)'} Run experiment (${runs} run${runs === 1 ? '' : 's'}, est. ${formatDuration(size.seconds)})${vscode.workspace.isTrusted ? '' : ': needs a trusted workspace'}`,
+        tooltip: !vscode.workspace.isTrusted
+          ? RESTRICTED_EXPLANATION
+          : this.calibration.runs() > 0
             ? `An estimate of the training time, from ${this.calibration.runs()} runs finished on this machine; starting up and saving add a few seconds`
             : 'An estimate for WebAssembly on one CPU core, until runs have finished on this machine; starting up and saving add a few seconds',
         command: 'superpositionLab.runExperiment',

@@ -13,6 +13,7 @@ import { Calibration } from './calibration';
 import { registerConfigProviders } from './configProviders';
 import { newExperiment, type NewExperimentArgs } from './newExperiment';
 import { runOnSlurm } from './slurmCommand';
+import { requireTrust } from '../trust';
 
 const isExperiment = (uri: vscode.Uri) => /\.experiment\.ya?ml$/.test(uri.path);
 
@@ -36,7 +37,10 @@ export function registerExperimentCommands(context: vscode.ExtensionContext): vs
 
   const open = (run: boolean) => (uri?: unknown) => {
     const config = targetConfig(uri);
-    return config ? ExperimentPanel.show(context, diagnostics, calibration, config, { run }) : noConfig();
+    if (!config) return noConfig();
+    // Untrusted: explain, and still show the results already on disk (reading is allowed).
+    const allowed = !run || requireTrust('Running an experiment');
+    return ExperimentPanel.show(context, diagnostics, calibration, config, { run: run && allowed });
   };
 
   const retrainAll = async (uri?: unknown) => {
@@ -84,6 +88,7 @@ export function registerExperimentCommands(context: vscode.ExtensionContext): vs
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('superpositionLab.config.codeLens')) lens.refresh();
     }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => lens.refresh()),
     ...registerConfigProviders(),
     vscode.commands.registerCommand('superpositionLab.runExperiment', open(true)),
     vscode.commands.registerCommand('superpositionLab.showExperiment', open(false)),

@@ -4,8 +4,8 @@
 // key to the suggestion, add `version: 1`) offer it as a quick fix.
 
 import * as vscode from 'vscode';
-import { parseExperimentConfig, type ConfigProblem } from '../../core/config/parse';
-import { largeSweepProblem } from '../../core/config/sweepSize';
+import type { ConfigProblem } from '../../core/config/parse';
+import { checkConfigForEditor } from '../../core/config/editorCheck';
 import type { Calibration } from './calibration';
 import type { ConfigDiagnostics } from './configDiagnostics';
 
@@ -13,16 +13,9 @@ const DEBOUNCE_MS = 250;
 
 export const isExperimentDocument = (d: vscode.TextDocument): boolean => /\.experiment\.ya?ml$/.test(d.uri.path);
 
-/** Problems of a config text, the large-sweep warning included. */
+/** Problems of a config text, the large-sweep warning and the size and time limits included. */
 export function configProblems(text: string, fileName: string, calibration: number): ConfigProblem[] {
-  const parsed = parseExperimentConfig(text, { fileName });
-  const problems = [...parsed.problems];
-  if (parsed.config !== null) {
-    const firstLine = text.indexOf('\n');
-    const large = largeSweepProblem(parsed.config, firstLine < 0 ? text.length : firstLine, calibration);
-    if (large) problems.push(large);
-  }
-  return problems;
+  return checkConfigForEditor(text, fileName, calibration, () => performance.now()).problems;
 }
 
 export class ConfigLanguage implements vscode.Disposable, vscode.CodeActionProvider {
@@ -49,6 +42,9 @@ export class ConfigLanguage implements vscode.Disposable, vscode.CodeActionProvi
         providedCodeActionKinds: [vscode.CodeActionKind.QuickFix],
       }),
     );
+    // Compile the parser once on a tiny config: the slow-check diagnostic (over 50 ms) is about
+    // the user's file, not about the first parse of a session loading and compiling the parser.
+    checkConfigForEditor('version: 1\nmodel:\n  width: [8, 16]\n', 'warm-up.experiment.yaml', 1);
     for (const d of vscode.workspace.textDocuments) this.check(d);
   }
 

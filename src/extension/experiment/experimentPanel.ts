@@ -8,7 +8,7 @@
 // it would tear down.
 
 import * as vscode from 'vscode';
-import { readFile } from 'node:fs/promises';
+import { READ_LIMITS, readRegularText } from '../../node/safeRead';
 import * as path from 'node:path';
 import type { RunSpec } from '../../core/config/sweep';
 import { CoreError, messages, toWireError, type WireError } from '../../core/errors';
@@ -47,6 +47,7 @@ import type { ConfigDiagnostics } from './configDiagnostics';
 import type { Calibration } from './calibration';
 import { configProblems } from './configLanguage';
 import { panelIcon } from '../panelIcon';
+import { RESTRICTED_EXPLANATION, requireTrust } from '../trust';
 
 export const EXPERIMENT_VIEW_TYPE = 'superpositionLab.experiment';
 
@@ -246,9 +247,9 @@ export class ExperimentPanel implements vscode.Disposable {
       if (doc.isDirty) await doc.save();
       return doc.getText();
     }
-    return readFile(this.configUri.fsPath, 'utf8').catch(() => {
-      throw new CoreError('file/not-found', messages.notFound(this.configUri.fsPath));
-    });
+    const text = await readRegularText(this.configUri.fsPath, this.configUri.fsPath, READ_LIMITS.config);
+    if (text === null) throw new CoreError('file/not-found', messages.notFound(this.configUri.fsPath));
+    return text;
   }
 
   /**
@@ -291,7 +292,9 @@ export class ExperimentPanel implements vscode.Disposable {
       void this.reloadFromDisk(); // what other processes are training right now
       // Refits are saved; a summary under changed settings only once the user chose to train.
       const accepted = forTraining || prepared.experiment.changedRuns === 0;
-      if (this.results && accepted) await writeResults(prepared.experiment.resultsFile, this.results);
+      // Refits are saved in a trusted workspace only (Restricted Mode reads, never writes).
+      if (this.results && accepted && vscode.workspace.isTrusted)
+        await writeResults(prepared.experiment.resultsFile, this.results);
       this.post({ type: 'overview', overview: this.overview() });
       if (this.state.kind === 'failed') this.state = { kind: 'idle' };
       return true;
@@ -323,6 +326,10 @@ export class ExperimentPanel implements vscode.Disposable {
         this.runWhenReady = true;
         this.retrainWhenReady = retrain;
       }
+      return;
+    }
+    if (!requireTrust('Training')) {
+      this.setState({ kind: 'failed', message: RESTRICTED_EXPLANATION });
       return;
     }
     this.stopRequested = false;

@@ -6,11 +6,11 @@
 // retainContextWhenHidden: the quick check runs in this panel's worker.
 
 import * as vscode from 'vscode';
-import { readFile, stat } from 'node:fs/promises';
+import { READ_LIMITS, readRegularText, statRegularFile } from '../../node/safeRead';
 import * as path from 'node:path';
-import { parseExperimentConfig } from '../../core/config/parse';
+import { checkConfigForEditor } from '../../core/config/editorCheck';
 import { parseCounts } from '../../core/toy/distributions';
-import { toWireError } from '../../core/errors';
+import { CoreError, messages, toWireError } from '../../core/errors';
 import { dispatch, isMessageOf, type Handlers } from '../../shared/channel';
 import {
   FROM_PREVIEW_TYPES,
@@ -158,7 +158,9 @@ export class PreviewPanel implements vscode.Disposable {
     if (!this.ready || this.disposed) return;
     const version = this.document.version;
     const text = this.document.getText();
-    const parsed = parseExperimentConfig(text, { fileName: this.document.uri.fsPath });
+    // Too large to parse here: the preview shows the same "too large to check" problem.
+    const checked = checkConfigForEditor(text, this.document.uri.fsPath, this.calibration.factor());
+    const parsed = checked.parsed ?? { config: null, problems: checked.problems };
     let counts: number[] | undefined;
     const problems = [...parsed.problems];
     const config = parsed.config;
@@ -193,9 +195,12 @@ export class PreviewPanel implements vscode.Disposable {
 
   /** The counts file, parsed once per modification time. */
   private async readCounts(file: string): Promise<number[]> {
-    const info = await stat(file);
+    const info = await statRegularFile(file, file);
+    if (info === null) throw new CoreError('file/not-found', messages.notFound(file));
     if (this.countsCache?.file === file && this.countsCache.mtime === info.mtimeMs) return this.countsCache.counts;
-    const counts = parseCounts(await readFile(file, 'utf8'), file);
+    const text = await readRegularText(file, file, READ_LIMITS.counts);
+    if (text === null) throw new CoreError('file/not-found', messages.notFound(file));
+    const counts = parseCounts(text, file);
     this.countsCache = { file, mtime: info.mtimeMs, counts };
     return counts;
   }

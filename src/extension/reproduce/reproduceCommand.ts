@@ -5,6 +5,7 @@
 // answers by saving the finished runs and writing a partial report, so nothing is lost.
 
 import * as vscode from 'vscode';
+import { requireTrust } from '../trust';
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import type { ReproduceMode } from '../../core/reproduce/presets';
@@ -54,6 +55,7 @@ export interface ReproduceArgs {
 }
 
 export async function reproducePaper(context: vscode.ExtensionContext, args: ReproduceArgs = {}): Promise<void> {
+  if (!requireTrust('Reproducing the paper')) return;
   if (running) {
     void vscode.window.showInformationMessage('A reproduction is already running; see its notification.');
     return;

@@ -185,7 +185,7 @@ function gridTable(theory: PreviewTheory, config: ExperimentConfig): HTMLElement
     'table',
     { class: 'kv data-table', attrs: { id: 'grid-table' } },
     h('caption', {
-      text: `The sweep: ${theory.series.length} series × ${theory.widths.length} widths${seeds > 1 ? ` × ${seeds} seeds` : ''}`,
+      text: `The sweep: ${theory.series.length} series × ${theory.widths.length} widths${seeds > 1 ? ` × ${seeds} seeds` : ''}${theory.omittedSeries > 0 ? ` (${theory.omittedSeries} more series too large to preview)` : ''}`,
     }),
     h(
       'thead',
