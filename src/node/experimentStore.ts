@@ -11,7 +11,7 @@
 // beside the old record, which comes back when the settings do. An old version-1 results.json
 // is migrated into per-run records the first time its folder is opened.
 
-import { readFile, readdir, realpath, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { parseExperimentConfig, type ConfigProblem } from '../core/config/parse';
 import { expandSweep, type RunSpec, type RunValues } from '../core/config/sweep';
@@ -33,6 +33,7 @@ import {
 import { CoreError, messages } from '../core/errors';
 import { removeStaleTemps, writeFileAtomic } from './atomic';
 import { lockHolder } from './runLock';
+import { READ_LIMITS, readRegularText } from './safeRead';
 
 export interface PreparedExperiment {
   readonly configFile: string;
@@ -80,11 +81,12 @@ export function defaultOutDir(configFile: string, name: string): string {
  * Every read of this module goes through here (one place to switch to capped, regular-file-only
  * reads); null when the file does not exist.
  */
-async function readStoreText(file: string): Promise<string | null> {
-  return readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
-    if (e.code === 'ENOENT') return null;
-    throw e;
-  });
+/**
+ * Every read of the store: regular files only (a FIFO or device named like a results file must not
+ * hang or flood us), size-capped; null when the file does not exist.
+ */
+async function readStoreText(file: string, maxBytes: number = READ_LIMITS.results): Promise<string | null> {
+  return readRegularText(file, file, maxBytes);
 }
 
 async function exists(file: string): Promise<boolean> {
@@ -137,7 +139,7 @@ async function frequenciesFor(
     if (out.has(key)) continue;
     if (r.values.distribution === 'empirical' && counts === undefined) {
       const countsPath = path.resolve(path.dirname(configFile), config.data.counts!);
-      const text = await readStoreText(countsPath).catch(() => null);
+      const text = await readStoreText(countsPath, READ_LIMITS.counts);
       if (text === null) throw new CoreError('file/not-found', messages.notFound(countsPath));
       counts = parseCounts(text, countsPath);
     }

@@ -5,7 +5,6 @@
 
 import * as vscode from 'vscode';
 import { RESTRICTED_EXPLANATION } from '../trust';
-import { READ_LIMITS, readRegularText } from '../../node/safeRead';
 import { parseExperimentConfig } from '../../core/config/parse';
 import { MAX_CHECKED_BYTES } from '../../core/config/editorCheck';
 import { sweepSize } from '../../core/config/sweepSize';

@@ -293,8 +293,9 @@ export class ExperimentPanel implements vscode.Disposable {
       // Refits are saved; a summary under changed settings only once the user chose to train.
       const accepted = forTraining || prepared.experiment.changedRuns === 0;
       // Refits are saved in a trusted workspace only (Restricted Mode reads, never writes).
-      if (this.results && accepted && vscode.workspace.isTrusted)
+      if (this.results && accepted && vscode.workspace.isTrusted) {
         await writeResults(prepared.experiment.resultsFile, this.results);
+      }
       this.post({ type: 'overview', overview: this.overview() });
       if (this.state.kind === 'failed') this.state = { kind: 'idle' };
       return true;
