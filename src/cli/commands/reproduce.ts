@@ -195,7 +195,7 @@ async function submitToSlurm(
 async function withSmallerRun(claims: ClaimCheck[], outDir: string, mode: ReproduceMode): Promise<ClaimCheck[]> {
   if (mode !== 'default' && mode !== 'full') return claims;
   const file = path.join(path.dirname(outDir), 'quick', 'claims.json');
-  const text = await readFile(file, 'utf8').catch(() => null);
+  const text = await readRegularText(file, file, READ_LIMITS.results).catch(() => null);
   if (text === null) return claims;
   try {
     const parsed = JSON.parse(text) as { format?: unknown; mode?: unknown; claims?: unknown };
