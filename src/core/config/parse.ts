@@ -207,7 +207,8 @@ function checkField(w: Walk, field: FieldSpec, written: Node | null, keyRange: r
       const v = (deref(w.doc, written as Node) ?? (written as Node)).toJSON();
       const problem = scalarProblem(field, v);
       if (problem !== null) {
-        w.problems.add('error', 'config/value', problem, (written as Node).range, field.path);
+        const at = (written as Node).range;
+        w.problems.add('error', 'config/value', problem, at, field.path, enumFix(field, v, at));
         ok = false;
       } else if (seen.has(JSON.stringify(v))) {
         w.problems.add(
@@ -236,8 +237,17 @@ function checkField(w: Walk, field: FieldSpec, written: Node | null, keyRange: r
     return;
   }
   const problem = scalarProblem(field, value);
-  if (problem !== null) w.problems.add('error', 'config/value', problem, range, field.path);
+  if (problem !== null)
+    w.problems.add('error', 'config/value', problem, range, field.path, enumFix(field, value, range));
   else w.values.set(field.path, value);
+}
+
+/** "did you mean power?" comes with its quick fix: replace the misspelt value by the suggestion. */
+function enumFix(field: FieldSpec, value: unknown, range: readonly number[] | null | undefined): ConfigProblem['fix'] {
+  if (field.type !== 'enum' || typeof value !== 'string' || !range) return undefined;
+  const hint = suggest(value, field.enum!);
+  if (hint === undefined) return undefined;
+  return { title: `Change to ${hint}`, edit: { start: range[0]!, end: range[1]!, text: hint } };
 }
 
 function checkMap(w: Walk, node: Node, prefix: string): void {

@@ -156,6 +156,22 @@ describe('problems, located exactly', () => {
     ]);
   });
 
+  it('a misspelt value comes with a quick fix to the suggestion, in a list too', () => {
+    for (const text of [
+      'version: 1\ndata:\n  distribution: powr\n',
+      'version: 1\ndata:\n  distribution: [linear, powr]\n',
+    ]) {
+      const { problems } = parse(text);
+      const problem = problems.find((p) => p.code === 'config/value')!;
+      expect(problem.message).toContain('(did you mean power?)');
+      expect(problem.fix?.title).toBe('Change to power');
+      const again = parse(applyEdit(text, problem.fix!.edit));
+      expect(again.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    }
+    // Nothing close: no guess.
+    expect(parse('version: 1\ndata:\n  distribution: zzzzzzzz\n').problems[0]!.fix).toBeUndefined();
+  });
+
   it('an unknown key is a warning with "did you mean" and a rename fix that makes it go away', () => {
     const text = 'version: 1\ndata:\n  featurs: 64\n';
     const { config, problems } = parse(text);
@@ -377,6 +393,7 @@ describe('problems, located exactly', () => {
       end: 37,
       line: 3,
       col: 17,
+      fix: { title: 'Change to power', edit: { start: 33, end: 37, text: 'power' } },
     });
     expect(onlyProblem('version: 1\ndata:\n  distribution: [power, expnential]\n')).toMatchObject({
       message:
