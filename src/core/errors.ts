@@ -46,6 +46,8 @@ export type ErrorCode =
   // Files the host refuses to read.
   | 'file/too-large'
   | 'file/not-found'
+  /** Runs given to one batched training group that cannot train together, or a bad memory cap. */
+  | 'train/batch'
   // Jobs and plumbing.
   | 'job/cancelled'
   | 'usage'
@@ -148,4 +150,8 @@ export const messages = {
     `${file} is ${Math.round(size / 1e6).toLocaleString('en-US')} MB; files on this file system must be read whole and the limit is ${maxMB} MB (setting superpositionLab.maxWholeFileReadMB).`,
   notFound: (file: string) => `${file} does not exist.`,
   cancelled: () => 'Cancelled.',
+  batchMismatch: (first: string, other: string, key: string) =>
+    `Runs ${first} and ${other} cannot train as one batch: they differ in ${key} (a batch shares n, width, batch size, steps and the optimizer's β₁, β₂, ε and loss scale).`,
+  batchCap: (cap: number) => `The memory cap for batched training must be a positive number of bytes, not ${cap}.`,
+  batchEmpty: () => 'A batched training group needs at least one run.',
 } as const;
