@@ -76,8 +76,15 @@ export async function runReproduce(options: ReproduceOptions, write: (s: string)
       try {
         results[id] = await trainPending(experiment, backend, {
           isCancelled: options.isCancelled,
-          onStep: (spec, _i, step) =>
-            bar.update((stepsBefore + step) / Math.max(1, totalSteps), `${id} run ${runIndex + 1}/${total} ${spec.id}`),
+          // Runs of a batch advance together: one update per batch, from its first run.
+          onStep: (spec, _i, step, _mse, group) => {
+            if (spec !== group[0]) return;
+            const more = group.length > 1 ? ` +${group.length - 1} batched` : '';
+            bar.update(
+              (stepsBefore + step * group.length) / Math.max(1, totalSteps),
+              `${id} run ${runIndex + 1}/${total} ${spec.id}${more}`,
+            );
+          },
           onRunSaved: (spec, _i, trained) => {
             stepsBefore += spec.steps;
             runIndex++;

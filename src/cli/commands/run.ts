@@ -91,11 +91,15 @@ export async function runExperiment(
   try {
     results = await trainPending(experiment, backend, {
       isCancelled: options.isCancelled,
-      onStep: (spec, i, step, mse) =>
+      // Runs of a batch advance together: one update per batch, from its first run.
+      onStep: (spec, i, step, mse, group) => {
+        if (spec !== group[0]) return;
+        const more = group.length > 1 ? ` +${group.length - 1} batched` : '';
         bar.update(
-          (stepsBefore + step) / Math.max(1, totalSteps),
-          `${label(i, spec.id)} · loss ${formatValue(mse * spec.n)}`,
-        ),
+          (stepsBefore + step * group.length) / Math.max(1, totalSteps),
+          `${label(i, spec.id)}${more} · loss ${formatValue(mse * spec.n)}`,
+        );
+      },
       onRunSaved: (spec, i, trained) => {
         stepsBefore += spec.steps;
         if (!process.stderr.isTTY) {
