@@ -3,7 +3,7 @@
 // each run (results.json and its weights, atomically) as soon as its batch finishes. A cancel
 // stops at the next sync point; finished runs stay saved.
 
-import { planBatches, type BatchPlanOptions } from '../core/toy/batchPlan';
+import { backendBatchOptions, planBatches, type BatchPlanOptions } from '../core/toy/batchPlan';
 import { executeRunGroup } from '../core/toy/executeRun';
 import type { ExperimentResults, TrainedRun } from '../core/toy/results';
 import type { RunSpec } from '../core/config/sweep';
@@ -18,7 +18,7 @@ export interface TrainHooksCli {
    */
   readonly onStep?: (spec: RunSpec, index: number, step: number, mse: number, group: readonly RunSpec[]) => void;
   readonly onRunSaved?: (spec: RunSpec, index: number, trained: TrainedRun) => void;
-  /** How runs are grouped; `{ maxRuns: 1 }` trains one at a time. */
+  /** How runs are grouped (default: backendBatchOptions); `{ maxRuns: 1 }` trains one at a time. */
   readonly batching?: BatchPlanOptions;
 }
 
@@ -33,7 +33,7 @@ export async function trainPending(
 ): Promise<ExperimentResults> {
   let results = experiment.results;
   const indexOf = new Map(experiment.todo.map((spec, i) => [spec, i]));
-  for (const group of planBatches(experiment.todo, hooks.batching)) {
+  for (const group of planBatches(experiment.todo, hooks.batching ?? backendBatchOptions(backend))) {
     const freqs = group.map((spec) => experiment.frequencies.get(frequencyKey(spec.values))!);
     const trained = await executeRunGroup(group, freqs, backend, {
       isCancelled: hooks.isCancelled,

@@ -50,6 +50,16 @@ export interface BatchPlanOptions {
   readonly maxBytes?: number;
   /** Most runs per group (e.g. 1 to train one at a time). */
   readonly maxRuns?: number;
+  /**
+   * Runs this wide or wider train alone. The batched step is the dense one; on TF.js WASM the
+   * one-run trainer's active-feature path (m ≥ 16) is faster than it (docs/performance.md).
+   */
+  readonly aloneFromWidth?: number;
+}
+
+/** The plan for a TF.js backend: on WASM, batches only below the active path's widths. */
+export function backendBatchOptions(backend: string): BatchPlanOptions {
+  return backend === 'wasm' ? { aloneFromWidth: 16 } : {};
 }
 
 /**
@@ -66,7 +76,8 @@ export function planBatches(runs: readonly RunSpec[], options: BatchPlanOptions 
   // The group each key is filling now, and its bytes so far.
   const open = new Map<string, { group: RunSpec[]; bytes: number }>();
   for (const r of runs) {
-    const key = batchKey(r);
+    // A run that trains alone gets a key no other run has.
+    const key = r.values.width >= (options.aloneFromWidth ?? Number.POSITIVE_INFINITY) ? `alone ${r.id}` : batchKey(r);
     const bytes = runBytes(r);
     const current = open.get(key);
     if (current && current.group.length < maxRuns && current.bytes + bytes <= maxBytes) {

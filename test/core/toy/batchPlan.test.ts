@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { batchKey, checkBatchable, planBatches, runBytes } from '../../../src/core/toy/batchPlan';
+import { backendBatchOptions, batchKey, checkBatchable, planBatches, runBytes } from '../../../src/core/toy/batchPlan';
 import { expandSweep } from '../../../src/core/config/sweep';
 import { parseExperimentConfig } from '../../../src/core/config/parse';
 import type { RunSpec } from '../../../src/core/config/sweep';
@@ -47,6 +47,13 @@ describe('planBatches', () => {
     for (const g of capped) expect(g.reduce((s, r) => s + runBytes(r), 0)).toBeLessThanOrEqual(2.5 * bytes);
     expect(planBatches(runs, { maxRuns: 3 }).map((g) => g.length)).toEqual([3, 3, 3, 1, 1, 1]);
     expect(planBatches(runs, { maxRuns: 1 })).toHaveLength(12);
+  });
+
+  it('trains runs from a width on alone (WASM: the one-run active path is faster there)', () => {
+    const groups = planBatches(runs, backendBatchOptions('wasm'));
+    expect(groups.map((g) => g.length)).toEqual([4, 4, 1, 1, 1, 1]);
+    expect(groups.slice(2).every((g) => g[0]!.values.width === 16)).toBe(true);
+    expect(planBatches(runs, backendBatchOptions('cpu')).map((g) => g.length)).toEqual([4, 4, 4]);
   });
 
   it('trains a run larger than the cap alone rather than dropping it', () => {
