@@ -41,16 +41,25 @@ export interface BatchHooks extends Omit<TrainHooks, 'onProgress'> {
   readonly onProgress?: (stepsDone: number, mse: readonly number[]) => void;
 }
 
-/** The settings every run of a batch shares (the step applies them once for all runs). */
-const SHARED = ['n', 'm', 'batch', 'steps', 'beta1', 'beta2', 'eps', 'lossScale'] as const;
+/** The settings every run of a batch shares (the step applies them once for all runs), as errors name them. */
+const SHARED: readonly (readonly [keyof TrainSettings, string])[] = [
+  ['n', 'n'],
+  ['m', 'width'],
+  ['batch', 'batch size'],
+  ['steps', 'steps'],
+  ['beta1', 'β₁'],
+  ['beta2', 'β₂'],
+  ['eps', 'ε'],
+  ['lossScale', 'loss scale'],
+];
 
 function checkShared(runs: readonly BatchedRun[]): TrainSettings {
   const first = runs[0]?.settings;
   if (first === undefined) throw new CoreError('train/batch', messages.batchEmpty());
   runs.forEach(({ settings, p }, i) => {
-    const key = SHARED.find((k) => settings[k] !== first[k]);
-    if (key !== undefined) throw new CoreError('train/batch', messages.batchMismatch('1', String(i + 1), key));
-    if (p.length !== first.n) throw new CoreError('train/batch', messages.batchMismatch('1', String(i + 1), 'n'));
+    const differs = SHARED.find(([key]) => settings[key] !== first[key]);
+    const name = differs?.[1] ?? (p.length !== first.n ? 'the number of feature frequencies' : undefined);
+    if (name !== undefined) throw new CoreError('train/batch', messages.batchMismatch('1', String(i + 1), name));
   });
   return first;
 }

@@ -77,12 +77,20 @@ describe('runs that cannot train together', () => {
   it.each([
     ['width', { m: 7 }],
     ['steps', { steps: 41 }],
-    ['batch', { batch: 32 }],
-    ['beta2', { beta2: 0.99 }],
-  ] as const)('are refused with a clear error (%s differs)', async (key, change) => {
+    ['batch size', { batch: 32 }],
+    ['β₂', { beta2: 0.99 }],
+  ] as const)('are refused with a clear error (%s differs)', async (name, change) => {
     await tf.setBackend('cpu');
     const bad = [runs[0]!, { settings: { ...base, ...change }, p: power }];
-    await expect(trainBatch(bad)).rejects.toMatchObject({ code: 'train/batch', message: expect.stringContaining(key) });
+    await expect(trainBatch(bad)).rejects.toMatchObject({
+      code: 'train/batch',
+      message: expect.stringContaining(`differ in ${name}`),
+    });
+  });
+
+  it('frequencies of another length are refused', async () => {
+    const bad = [runs[0]!, { settings: base, p: power.subarray(1) }];
+    await expect(trainBatch(bad)).rejects.toMatchObject({ message: expect.stringContaining('feature frequencies') });
   });
 
   it('an empty group is refused', async () => {
