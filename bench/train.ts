@@ -9,7 +9,12 @@
 // them see the same machine load; each figure is the median over the rounds. A window of ours is
 // what trainRun does per step: draw the batch, step, and read the losses back at the end.
 //
-// Usage: npm run bench:train [-- --rounds 7] [-- --widths 8,64,128] [-- --skip-cpu]
+// The batched rows train R runs as one model (src/core/toy/batchedTrainer.ts, --batch-runs R,
+// default 4) and report ms per run-step (the batch's step time ÷ R): 'batched' with R seeds (R
+// samplers), 'batched, shared data' with R values of γ on one seed (one sampler, as the γ values
+// of one α in exp-10).
+//
+// Usage: npm run bench:train [-- --rounds 7] [-- --widths 8,64,128] [-- --skip-cpu] [-- --batch-runs 4]
 //        [-- --agreement-steps 3000] [-- --seeds 3] [-- --skip-agreement] [-- --skip-throughput]
 //        [-- --json FILE]
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -21,6 +26,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { TfToyModel, initialWeights, stepHyper, trainRun, type TrainSettings } from '../src/core/toy/trainer';
+import { BatchedToyModel } from '../src/core/toy/batchedTrainer';
 import { BatchSampler } from '../src/core/toy/sampler';
 import { Rng, STREAM } from '../src/core/toy/rng';
 import { featureFrequencies } from '../src/core/toy/distributions';
@@ -44,6 +50,7 @@ const REWARM_STEPS = 3;
 
 const N = 1024;
 const BATCH = 512;
+const BATCH_RUNS = Number(option('--batch-runs', '4'));
 const settings = (m: number, steps: number, seed: number): TrainSettings => ({
   n: N,
   m,
@@ -101,6 +108,62 @@ async function oursWorker(backend: string, mode: 'dense' | 'active', m: number):
   }
 }
 
+/**
+ * `--worker BACKEND batched|batched-shared M R`: R runs stepped as one batch, as trainBatch does;
+ * answers with ms per run-step.
+ */
+async function batchedWorker(backend: string, shared: boolean, m: number, runs: number): Promise<void> {
+  await useBackend(backend);
+  const s = Array.from({ length: runs }, (_, r) =>
+    shared ? { ...settings(m, 6000, 0), weightDecay: -1 + r / runs } : settings(m, 6000, r),
+  );
+  const init = s.map((r) => initialWeights(N, m, r.seed));
+  const model = new BatchedToyModel(
+    runs,
+    N,
+    m,
+    init.map((i) => i.W),
+    init.map((i) => i.b),
+  );
+  const p = frequencies();
+  const samplers = (shared ? [0] : s.map((_, r) => r)).map((seed) => ({
+    sampler: new BatchSampler(p, BATCH),
+    rng: new Rng(seed, STREAM.data),
+  }));
+  let step = 0;
+  console.log(JSON.stringify({ backend: tf.getBackend() }));
+  const steps = async (count: number) => {
+    if (count === 0) return;
+    const losses: tf.Tensor[] = [];
+    for (let i = 0; i < count; i++) {
+      const batches = samplers.map(({ sampler, rng }) => {
+        sampler.next(rng);
+        return sampler.sparse();
+      });
+      const x = s.map((_, r) => batches[shared ? 0 : r]!);
+      losses.push(
+        model.step(
+          x,
+          BATCH,
+          s.map((r) => stepHyper(r, step % r.steps)),
+        ),
+      );
+      step++;
+    }
+    const stacked = tf.stack(losses);
+    await stacked.data();
+    stacked.dispose();
+    losses.forEach((l) => l.dispose());
+  };
+  for await (const line of readline.createInterface({ input: process.stdin })) {
+    const [untimed, timed] = line.split(' ').map(Number) as [number, number];
+    await steps(untimed);
+    const t0 = performance.now();
+    await steps(timed);
+    console.log(JSON.stringify({ ms: (performance.now() - t0) / timed / runs }));
+  }
+}
+
 interface Config {
   readonly label: string;
   readonly key: string;
@@ -144,7 +207,9 @@ class Worker {
 
   /** One timed window of about WINDOW_MS, after a few untimed steps. */
   async window(): Promise<void> {
-    const steps = Math.max(1, Math.min(50, Math.round(WINDOW_MS / this.msPerStep)));
+    // msPerStep is per run-step for the batched rows: a window of them is R times longer per step.
+    const runs = this.config.key.includes('batched') ? BATCH_RUNS : 1;
+    const steps = Math.max(1, Math.min(50, Math.round(WINDOW_MS / (this.msPerStep * runs))));
     this.samples.push(await this.run(this.msPerStep < 100 ? REWARM_STEPS : 1, steps));
   }
 
@@ -177,6 +242,14 @@ function configs(m: number): Config[] {
   const list: Config[] = [
     self('wasm', 'dense', 'TF.js WASM, dense', 10),
     self('wasm', 'active', 'TF.js WASM, active', 10),
+    {
+      ...self('wasm', 'batched', `TF.js WASM, batched ×${BATCH_RUNS}`, 5),
+      argv: ['--import', 'tsx', __filename, '--worker', 'wasm', 'batched', String(m), String(BATCH_RUNS)],
+    },
+    {
+      ...self('wasm', 'batched-shared', `TF.js WASM, batched ×${BATCH_RUNS}, shared data`, 5),
+      argv: ['--import', 'tsx', __filename, '--worker', 'wasm', 'batched-shared', String(m), String(BATCH_RUNS)],
+    },
   ];
   if (!args.includes('--skip-cpu')) {
     list.push(self('cpu', 'dense', 'TF.js CPU, dense', 2), self('cpu', 'active', 'TF.js CPU, active', 2));
@@ -323,8 +396,8 @@ async function main(): Promise<void> {
       const at = (key: string) => rows.find((r) => r.key === key)?.ms[64];
       const torch1 = at('torch-1')!;
       console.log('\nat m = 64, steps/s ours ÷ PyTorch (1 thread):');
-      for (const key of ['wasm-active', 'wasm-dense']) {
-        console.log(`  TF.js WASM ${key.slice(5)}: ${(torch1 / at(key)!).toFixed(2)}×`);
+      for (const key of ['wasm-active', 'wasm-dense', 'wasm-batched', 'wasm-batched-shared']) {
+        console.log(`  TF.js WASM ${key.slice(5)} (per run-step): ${(torch1 / at(key)!).toFixed(2)}×`);
       }
       const ref = at('torch-1-refblas');
       if (ref !== undefined) {
@@ -341,7 +414,9 @@ async function main(): Promise<void> {
   if (json) writeFileSync(json, JSON.stringify(results, null, 2));
 }
 
-if (args[0] === '--worker') {
+if (args[0] === '--worker' && args[2]?.startsWith('batched')) {
+  void batchedWorker(args[1]!, args[2] === 'batched-shared', Number(args[3]), Number(args[4]));
+} else if (args[0] === '--worker') {
   void oursWorker(args[1]!, args[2] as 'dense' | 'active', Number(args[3]));
 } else {
   main().catch((e: unknown) => {

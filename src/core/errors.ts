@@ -60,6 +60,8 @@ export type ErrorCode =
   | 'file/not-regular'
   // Interrupted by the user (Ctrl-C): CLI exit status 130.
   | 'job/interrupted'
+  /** Runs given to one batched training group that cannot train together, or a bad memory cap. */
+  | 'train/batch'
   // Jobs and plumbing.
   | 'job/cancelled'
   /** A compute worker thread died (crash, out of memory) with jobs in flight. */
@@ -204,4 +206,8 @@ export const messages = {
   cancelled: () => 'Cancelled.',
   ambiguityShape: (n: number, m: number, length: number) =>
     `Cannot compute the ambiguity of a ${n}×${m} matrix from ${plural(length, 'number')}; W must be n×m with n, m ≥ 1.`,
+  batchMismatch: (first: string, other: string, key: string) =>
+    `Runs ${first} and ${other} cannot train as one batch: they differ in ${key} (a batch shares n, width, batch size, steps and the optimizer's β₁, β₂, ε and loss scale).`,
+  batchCap: (cap: number) => `The memory cap for batched training must be a positive number of bytes, not ${cap}.`,
+  batchEmpty: () => 'A batched training group needs at least one run.',
 } as const;
