@@ -237,9 +237,9 @@ function checkField(w: Walk, field: FieldSpec, written: Node | null, keyRange: r
     return;
   }
   const problem = scalarProblem(field, value);
-  if (problem !== null)
+  if (problem !== null) {
     w.problems.add('error', 'config/value', problem, range, field.path, enumFix(field, value, range));
-  else w.values.set(field.path, value);
+  } else w.values.set(field.path, value);
 }
 
 /** "did you mean power?" comes with its quick fix: replace the misspelt value by the suggestion. */
