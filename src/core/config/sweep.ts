@@ -3,7 +3,7 @@
 // width form a series, the unit of the α_m fits.
 
 import { CoreError, messages } from '../errors';
-import type { Distribution, ExperimentConfig, LrSpec } from './schema';
+import { SWEEP_KEYS, type Distribution, type ExperimentConfig, type LrSpec } from './schema';
 
 export interface RunValues {
   readonly distribution: Distribution;
@@ -52,15 +52,8 @@ export function seriesName(v: Omit<RunValues, 'width'>): string {
  */
 export const MAX_RUNS = 10_000;
 
-/** The sweepable keys, in the order their lists multiply. */
-export const SWEEP_KEYS = [
-  'data.distribution',
-  'data.exponent',
-  'data.density',
-  'optimizer.weightDecay',
-  'train.seeds',
-  'model.width',
-] as const;
+/** The sweepable keys, in the order their lists multiply (one list, in schema.ts). */
+export { SWEEP_KEYS };
 export type SweepKey = (typeof SWEEP_KEYS)[number];
 
 /** How many values each sweepable key contributes (the exponent only counts for `power`). */
