@@ -10,6 +10,7 @@
 //   quick-demo.experiment.yaml the README's quick demo (examples/), trained from its CodeLens
 //   experiments/stop.experiment.yaml    three short runs, for stop and resume
 //   experiments/broken.experiment.yaml  a config with a typo and a wrong type
+//   experiments/cluster.experiment.yaml four short runs trained by `run --shard` processes
 //   preview.experiment.yaml    edited by the UI test while its preview is open
 //   gpt2-size-head.safetensors the GPT-2-size head of bench/heads.ts, for the panel's latency
 // Usage: tsx test/e2e/makeWorkspace.ts <folder>
@@ -64,6 +65,7 @@ export function makeWorkspace(dir: string): void {
   mkdirSync(path.join(dir, 'experiments'), { recursive: true });
   writeFileSync(path.join(dir, 'experiments', 'stop.experiment.yaml'), STOP_CONFIG);
   writeFileSync(path.join(dir, 'experiments', 'broken.experiment.yaml'), BROKEN_CONFIG);
+  writeFileSync(path.join(dir, 'experiments', 'cluster.experiment.yaml'), CLUSTER_CONFIG);
   writeFileSync(path.join(dir, 'preview.experiment.yaml'), PREVIEW_CONFIG);
   // The analysis benchmark's GPT-2-size head (50257 × 768 F16, 77 MB): the panel's latency at that size.
   writeHead(GPT2, path.join(dir, 'gpt2-size-head.safetensors'));
@@ -90,6 +92,14 @@ name: stop-test
 data: {features: 64, distribution: linear}
 model: {width: [2, 4, 8]}
 train: {steps: 3000, batch: 32}
+`;
+
+/** Trained by CLI processes (`run --shard`) while the panel only watches: a cluster in small. */
+export const CLUSTER_CONFIG = `version: 1
+name: cluster-follow
+data: {features: 64, distribution: linear}
+model: {width: [2, 4, 8, 16]}
+train: {steps: 1500, batch: 32}
 `;
 
 /** Line 4: an unknown key (warning) and a wrong type (error, at line 5, column 11). */

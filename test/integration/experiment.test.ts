@@ -1,8 +1,11 @@
 // The experiment panel inside a real extension host: stop keeps the finished runs and the next
 // run resumes with the rest; a config with errors trains nothing and shows its problems where
-// they are. (The UI tests train the quick demo from its CodeLens.)
+// they are; runs trained by other processes (CLI shards, as Slurm tasks would) are drawn as they
+// land. (The UI tests train the quick demo from its CodeLens.)
 import * as assert from 'node:assert';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExperimentDiagnostics } from '../../src/extension/experiment/experimentPanel';
 
@@ -74,5 +77,47 @@ suite('Experiments in a real extension host', () => {
     const density = problems.find((p) => /data\.density must be a number/.test(p.message));
     assert.deepStrictEqual(typo && { line: typo.line, character: typo.character }, { line: 3, character: 2 });
     assert.deepStrictEqual(density && { line: density.line, character: density.character }, { line: 4, character: 11 });
+  });
+
+  test('the panel draws the runs that other processes train (two `run --shard` processes, as on a cluster)', async function () {
+    this.timeout(300_000);
+    const config = workspaceFile('experiments', 'cluster.experiment.yaml');
+    await vscode.commands.executeCommand('superpositionLab.showExperiment', config);
+    const empty = await until('cluster.experiment.yaml', (p) => p.totalRuns === 4);
+    assert.strictEqual(empty.finishedRuns, 0);
+    const cli = path.join(
+      vscode.extensions.getExtension('superposition-lab.superposition-lab')!.extensionPath,
+      'dist',
+      'cli.js',
+    );
+    // Two shards at once, each with one worker: the extension host's runtime runs the CLI.
+    const shards = ['0/2', '1/2'].map((shard) =>
+      spawn(process.execPath, [cli, 'run', config.fsPath, '--shard', shard, '--jobs', '1', '--backend', 'wasm'], {
+        env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      }),
+    );
+    const stderr: string[] = [];
+    const exits = shards.map(
+      (child) =>
+        new Promise<number | null>((resolve) => {
+          child.stderr!.on('data', (d: Buffer) => stderr.push(d.toString()));
+          child.on('close', resolve);
+        }),
+    );
+    // Runs appear in the panel while the shards are still training (it follows the folder).
+    const partial = await until('cluster.experiment.yaml', (p) => p.finishedRuns >= 1);
+    const codes = await Promise.all(exits);
+    assert.deepStrictEqual(codes, [0, 0], stderr.join(''));
+    const done = await until('cluster.experiment.yaml', (p) => p.finishedRuns === 4);
+    assert.ok(partial.finishedRuns >= 1 && partial.finishedRuns <= 4);
+    assert.strictEqual(done.trainedHere.length, 0, 'the panel trained nothing itself');
+    assert.strictEqual(done.state === 'running', false);
+    const results = JSON.parse(
+      readFileSync(workspaceFile('experiments', 'results', 'cluster-follow', 'results.json').fsPath, 'utf8'),
+    );
+    assert.strictEqual(results.runs.length, 4, 'every run saved once');
+    assert.strictEqual(done.series.length, 1);
+    assert.ok(done.series[0]!.alphaM !== null, 'the fit is drawn from the runs that landed');
   });
 });
