@@ -72,6 +72,21 @@ describe('superposition-lab analyze', () => {
     expect(rel(j.meanAbsOverlap, ref.mean_abs_overlap)).toBeLessThan(1e-6);
     expect(rel(j.maxAbsOverlap, ref.max_abs_overlap)).toBeLessThan(1e-6);
     expect(j.welchBound).toBeCloseTo(Math.sqrt((512 - 64) / (64 * 511)), 12);
+    // Issue 10: the unused tokens' near-identical rows, and the statistics without them.
+    expect(Object.keys(j.nearDuplicates).sort()).toEqual([
+      'groups',
+      'keptRows',
+      'maxAbsOverlap',
+      'meanAbsOverlap',
+      'meanSqOverlap',
+      'method',
+      'rows',
+      'rowsChecked',
+      'threshold',
+    ]);
+    expect(j.nearDuplicates).toMatchObject({ threshold: 0.999, method: 'exact', rowsChecked: 512 });
+    expect(j.nearDuplicates.rows).toBeGreaterThan(200);
+    expect(j.nearDuplicates.meanSqOverlap).toBeLessThan(j.meanSqOverlap / 2);
   });
 
   it('reports the variance of the squared overlaps against random vectors, exact and sampled (examples/ copy)', () => {
@@ -118,6 +133,9 @@ describe('superposition-lab analyze', () => {
     expect(r.stdout).toMatch(/^row norms\s+mean 2\.438\s+std 0\.4011\s+min 1\.43\s+max 3\.152$/m);
     expect(r.stdout).toMatch(/^ {2}mean \(u·u\)²\s+0\.3156\s+\(1\/m = 0\.0156\d; × m = 20\.2\)$/m);
     expect(r.stdout).toContain('exact over 130,816 pairs of 512 rows');
+    expect(r.stdout).toMatch(
+      /^near-duplicates {2}\d+ rows in \d+ groups? \(\|u·u\| ≥ 0\.999\); without them: mean \(u·u\)² 0\.0\d+ /m,
+    );
   });
 
   it('samples pair statistics over the budget, seeded and with an interval', () => {

@@ -53,11 +53,26 @@ export function analysisText(r: AnalysisReport, transposeHint: string | null): s
   lines.push(
     `  var (u·u)² / random   in S ${ratio(r.strong.sqOverlapVarianceRatio, r.strong.sqOverlapVarianceRatioCI95)}; all rows ${ratio(r.sqOverlapVarianceRatio, r.sqOverlapVarianceRatioCI95)}`,
   );
+  const line = nearDuplicateLine(r);
+  if (line !== null) lines.push(line);
   for (const note of r.notes) lines.push(`note: ${note}`);
   if (transposeHint) lines.push(`note: ${transposeHint}`);
   lines.push(`computed in ${(r.ms / 1000).toFixed(2)} s (kernel: ${r.kernel})`);
   if (r.compute !== undefined) lines.push(`backend          ${backendLine(r.compute)}`);
   return lines.join('\n');
+}
+
+/** The near-duplicate line, when the report has near duplicates (reports cached before: none). */
+export function nearDuplicateLine(r: AnalysisReport): string | null {
+  const d = r.nearDuplicates;
+  if (d === null || d === undefined || d.rows === 0) return null;
+  const where = d.method === 'sampled' ? ` among ${formatInteger(d.rowsChecked)} sampled rows` : '';
+  const est = d.method === 'sampled' ? ' (estimated from the sample)' : '';
+  return (
+    `near-duplicates  ${formatInteger(d.rows)} rows in ${formatInteger(d.groups)} group${d.groups === 1 ? '' : 's'}${where} (|u·u| ≥ ${d.threshold}); ` +
+    `without them${est}: mean (u·u)² ${num(d.meanSqOverlap)} (× m = ${num(d.meanSqOverlap === null ? null : d.meanSqOverlap * r.m)}), ` +
+    `mean |u·u| ${num(d.meanAbsOverlap)}, max |u·u| ${num(d.maxAbsOverlap)} over ${formatInteger(d.keptRows)} rows (one per group)`
+  );
 }
 
 export interface AnalyzeCommandOptions extends AnalyzeFileOptions {

@@ -49,6 +49,27 @@ export interface PairStatistics {
   readonly varSq: number;
   /** 95% interval of varSq as an estimate of the variance over a larger set (sampled rows). */
   readonly varSqCI95: readonly [number, number];
+  /**
+   * With options.nearDuplicate: for each row, the smallest row index of its near-duplicate group
+   * (pairs with |u_i·u_j| ≥ the threshold, joined transitively by union-find); a row in no such
+   * pair is its own. Null without the option.
+   */
+  readonly duplicateOf: Int32Array | null;
+}
+
+/** Near-duplicate groups from `duplicateOf`: rows in at least one near-duplicate pair, and groups. */
+export function nearDuplicateCounts(duplicateOf: Int32Array): { rows: number; groups: number } {
+  const size = new Int32Array(duplicateOf.length);
+  for (let i = 0; i < duplicateOf.length; i++) size[duplicateOf[i]!]!++;
+  let rows = 0;
+  let groups = 0;
+  for (let i = 0; i < size.length; i++) {
+    if (size[i]! > 1) {
+      rows += size[i]!;
+      groups++;
+    }
+  }
+  return { rows, groups };
 }
 
 /**
@@ -66,6 +87,17 @@ export interface PairOptions {
   readonly isCancelled?: () => boolean;
   readonly onProgress?: (fraction: number) => void;
   readonly cancelled?: () => Error;
+  /** Also group rows into near duplicates: pairs with |u_i·u_j| at least this (see duplicateOf). */
+  readonly nearDuplicate?: number;
+}
+
+/** Union-find root with path halving; roots are always the smallest index of their set. */
+function findRoot(parent: Int32Array, i: number): number {
+  while (parent[i] !== i) {
+    parent[i] = parent[parent[i]!]!;
+    i = parent[i]!;
+  }
+  return i;
 }
 
 /** Statistics over all pairs of the `r` unit rows in `u` (r×m, row-major); null for r < 2. */
@@ -87,6 +119,9 @@ export async function pairStatistics(
   let sumAbs = 0;
   let sumSq = 0;
   let maxAbs = 0;
+  const threshold = options.nearDuplicate;
+  // O(r) memory: one parent index per row.
+  const parent = threshold === undefined ? null : Int32Array.from({ length: r }, (_, i) => i);
   for (let i0 = 0; i0 < r; i0 += block) {
     if (options.isCancelled?.()) throw options.cancelled?.() ?? new Error('cancelled');
     const bi = Math.min(block, r - i0);
@@ -115,6 +150,11 @@ export async function pairStatistics(
         sumSixth += quartic * sq;
         sumEighth += quartic * quartic;
         if (abs > maxAbs) maxAbs = abs;
+        if (parent !== null && abs >= threshold!) {
+          const a1 = findRoot(parent, i);
+          const b1 = findRoot(parent, i0 + jj);
+          if (a1 !== b1) parent[Math.max(a1, b1)] = Math.min(a1, b1);
+        }
         hist[sqOverlapBin(sq)]!++;
         rowSum += abs;
         rowSumSq += sq;
@@ -153,6 +193,7 @@ export async function pairStatistics(
     sqHistogram: hist,
     varSq: varInterval.value,
     varSqCI95: varInterval.ci95,
+    duplicateOf: parent === null ? null : parent.map((_, i) => findRoot(parent, i)),
   };
 }
 

@@ -1,7 +1,7 @@
 // The analysis as one plain JSON object: what `analyze --json` prints, what the panel exports
 // and what the extension caches. Field names are part of the CLI's contract (README).
 
-import type { SuperpositionAnalysis } from './superposition';
+import type { NearDuplicateSummary, SuperpositionAnalysis } from './superposition';
 import { sqOverlapBinEdges } from './pairs';
 import type { Dtype } from '../safetensors/dtype';
 import type { BackendReport } from '../compute/backend';
@@ -78,6 +78,8 @@ export function analysisReport(subject: ReportSubject, a: SuperpositionAnalysis)
           ? null
           : { lowerEdges: sqOverlapBinEdges(), counts: a.strong.sqOverlapHistogram },
     },
+    /** Absent in reports cached before it existed; null with fewer than two rows. */
+    nearDuplicates: a.nearDuplicates as NearDuplicateSummary | null | undefined,
     notes: a.notes,
     kernel: a.kernel,
     backend: subject.backend,

@@ -15,10 +15,15 @@
 //    interval (pairs.ts). A sampled max is the largest sampled overlap: a lower bound.
 // 5. The same for the strongly represented set S = {‖W_i‖ > 1} (paper Fig. 5d), with the Welch
 //    bound κ for ν = |S|.
+// 6. Near-duplicate rows: pairs of kept rows with |u_i·u_j| ≥ NEAR_DUPLICATE_OVERLAP, grouped by
+//    union-find during the pair pass (O(rows) memory). Unused tokens of a small vocabulary often
+//    keep near-identical rows, which alone drive max |u·u| to 1 and the mean squared overlap far
+//    above 1/m. The statistics are recomputed over one row per group (a second pair pass, only
+//    when there are duplicates): exact in exact mode, among the sampled rows in sampled mode.
 
 import { CoreError, messages } from '../errors';
 import type { MatrixKernel } from './kernel';
-import { pairStatistics, randomSqOverlapVariance, type PairStatistics } from './pairs';
+import { nearDuplicateCounts, pairStatistics, randomSqOverlapVariance, type PairStatistics } from './pairs';
 import { welchBound } from './welch';
 import { mulberry32, sampleWithoutReplacement } from '../random';
 
@@ -38,6 +43,35 @@ export interface AnalysisOptions {
 
 export const DEFAULT_PAIR_BUDGET = 2e9;
 export const DEFAULT_SAMPLE_ROWS = 2048;
+/**
+ * |u_i·u_j| at or above this marks rows i, j as near duplicates: an angle under 2.6°. Random
+ * directions in the dimensions analysed (m ≥ 32 or so) essentially never get there (the overlap is
+ * about ±1/√m), while copied or untrained rows do; it is far enough below 1 that float32 products
+ * of identical rows (error ~1e-6) always pass.
+ */
+export const NEAR_DUPLICATE_OVERLAP = 0.999;
+
+export interface NearDuplicateSummary {
+  /** The |u·u| threshold (NEAR_DUPLICATE_OVERLAP). */
+  readonly threshold: number;
+  /** exact: over all valid rows; sampled: among the sampled rows only (counts are of the sample). */
+  readonly method: 'exact' | 'sampled';
+  /** Rows checked: all valid rows (exact) or the valid sampled rows. */
+  readonly rowsChecked: number;
+  /** Rows in at least one near-duplicate pair. */
+  readonly rows: number;
+  /** Groups of near-duplicate rows (connected by such pairs). */
+  readonly groups: number;
+  /** Rows left with one representative per group: rowsChecked − rows + groups. */
+  readonly keptRows: number;
+  /**
+   * Over all pairs of the kept rows (exact), or estimated from the sampled kept rows (sampled).
+   * Equal to the ordinary statistics when there are no near duplicates.
+   */
+  readonly meanSqOverlap: number | null;
+  readonly meanAbsOverlap: number | null;
+  readonly maxAbsOverlap: number | null;
+}
 
 export interface OverlapSummary {
   /** ν: the rows this summary is over (finite, non-zero; for S also ‖W_i‖ > 1). */
@@ -91,6 +125,8 @@ export interface SuperpositionAnalysis {
   readonly overlapMethod: 'exact' | 'sampled' | 'none';
   readonly welchBound: number;
   readonly kernel: string;
+  /** Near-duplicate rows and the overlap statistics without them; null with fewer than two rows. */
+  readonly nearDuplicates: NearDuplicateSummary | null;
   /** Sentences explaining what was excluded or estimated. */
   readonly notes: readonly string[];
 }
@@ -343,7 +379,10 @@ export class SuperpositionAccumulator {
       onProgress: (f: number) => onProgress?.(start + weight * f),
     });
     const keptRows = this.kept.rows();
-    const allPairs = await pairStatistics(keptRows, this.kept.count, m, pairOptions(0.7, 0));
+    const allPairs = await pairStatistics(keptRows, this.kept.count, m, {
+      ...pairOptions(0.7, 0),
+      nearDuplicate: NEAR_DUPLICATE_OVERLAP,
+    });
 
     // S: exact when every S row was kept (always in exact mode), otherwise the S rows of the sample.
     const keptStrong = (i: number) => this.norms[this.keptIndex[i]!]! > 1;
@@ -361,6 +400,7 @@ export class SuperpositionAccumulator {
       strongPairs = await pairStatistics(s, s.length / m, m, pairOptions(0.3, 0.7));
       strongMethod = 'sampled';
     }
+    const nearDuplicates = await this.nearDuplicateSummary(allPairs, gramAll.meanSq());
     onProgress?.(1);
 
     // Row norms over finite rows.
@@ -426,7 +466,48 @@ export class SuperpositionAccumulator {
       overlapMethod: all.method,
       welchBound: all.welchBound,
       kernel: this.options.kernel.name,
+      nearDuplicates,
       notes,
+    };
+  }
+
+  /** Near duplicates among the kept rows, and the pair statistics over one row per group. */
+  private async nearDuplicateSummary(
+    pairs: PairStatistics | null,
+    gramMeanSq: number | null,
+  ): Promise<NearDuplicateSummary | null> {
+    if (pairs === null || pairs.duplicateOf === null) return null;
+    const { rows, groups } = nearDuplicateCounts(pairs.duplicateOf);
+    const base = {
+      threshold: NEAR_DUPLICATE_OVERLAP,
+      method: this.exact ? ('exact' as const) : ('sampled' as const),
+      rowsChecked: pairs.rows,
+      rows,
+      groups,
+      keptRows: pairs.rows - rows + groups,
+    };
+    if (rows === 0) {
+      // Nothing to drop: the ordinary statistics (the mean square exact by the Gram identity in
+      // exact mode; in sampled mode the sample's, so both modes compare like with like).
+      return {
+        ...base,
+        meanSqOverlap: this.exact ? gramMeanSq : pairs.meanSq,
+        meanAbsOverlap: pairs.meanAbs,
+        maxAbsOverlap: pairs.maxAbs,
+      };
+    }
+    const dup = pairs.duplicateOf;
+    const kept = this.kept.select((i) => dup[i] === i);
+    const rest = await pairStatistics(kept, kept.length / this.m, this.m, {
+      kernel: this.options.kernel,
+      isCancelled: this.options.isCancelled,
+      cancelled: () => new CoreError('job/cancelled', messages.cancelled()),
+    });
+    return {
+      ...base,
+      meanSqOverlap: rest?.meanSq ?? null,
+      meanAbsOverlap: rest?.meanAbs ?? null,
+      maxAbsOverlap: rest?.maxAbs ?? null,
     };
   }
 

@@ -22,6 +22,24 @@ function section(title: string, rows: readonly (readonly [string, string, string
   );
 }
 
+/** A visible warning when near-duplicate rows inflate the overlaps (absent in older cached reports). */
+function nearDuplicateNote(r: AnalysisReport): HTMLElement | null {
+  const d = r.nearDuplicates;
+  if (d === null || d === undefined || d.rows === 0) return null;
+  const sampled = d.method === 'sampled';
+  return h(
+    'p',
+    { class: 'near-duplicates', attrs: { id: 'near-duplicates', role: 'note' } },
+    h('strong', { text: 'Near-duplicate rows: ' }),
+    h('span', {
+      text:
+        `${formatInteger(d.rows)} rows${sampled ? ` of ${formatInteger(d.rowsChecked)} sampled` : ''} in ${formatInteger(d.groups)} group${d.groups === 1 ? '' : 's'} have |u·u| ≥ ${d.threshold}, ` +
+        `which inflates max |u·u| and mean (u·u)². With one row per group${sampled ? ' (estimated from the sample)' : ''}: ` +
+        `mean (u·u)² ${v(d.meanSqOverlap)} (× m = ${v(d.meanSqOverlap === null ? null : d.meanSqOverlap * r.m)}), mean |u·u| ${v(d.meanAbsOverlap)}, max |u·u| ${v(d.maxAbsOverlap)}.`,
+    }),
+  );
+}
+
 export function summaryCard(r: AnalysisReport): HTMLElement {
   const ci = r.meanAbsOverlapCI95;
   const sampled = r.overlapMethod === 'sampled';
@@ -66,6 +84,7 @@ export function summaryCard(r: AnalysisReport): HTMLElement {
         'Variance of the squared overlaps in S over 2(m−1)/(m²(m+2)), its value for random unit vectors (paper Fig. 5c): < 1 is more regular than random',
       ],
     ]),
+    nearDuplicateNote(r),
     r.notes.length > 0 ? h('ul', { class: 'notes' }, ...r.notes.map((n) => h('li', { text: n }))) : null,
   );
 }

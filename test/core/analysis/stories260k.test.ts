@@ -37,5 +37,17 @@ describe('stories260K LM head', () => {
     close(a.maxAbsOverlap, ref.max_abs_overlap);
     expect(a.invM).toBe(ref.inv_m);
     close(a.meanSqOverlap! * a.m, ref.mean_sq_overlap_times_m);
+
+    // Issue 10: the unused tokens' near-identical rows drive max |u·u| to 1 and inflate the mean
+    // squared overlap; without them it is far lower.
+    const d = a.nearDuplicates!;
+    console.log(
+      `stories260K near duplicates: ${d.rows} rows in ${d.groups} groups; mean (u·u)² ${d.meanSqOverlap} (all rows ${a.meanSqOverlap}, 1/m ${a.invM}), mean |u·u| ${d.meanAbsOverlap} (${a.meanAbsOverlap}), max |u·u| ${d.maxAbsOverlap} (${a.maxAbsOverlap}) over ${d.keptRows} rows`,
+    );
+    expect(d.method).toBe('exact');
+    expect(d.rows).toBeGreaterThan(200);
+    expect(d.keptRows).toBe(a.validRows - d.rows + d.groups);
+    expect(d.meanSqOverlap!).toBeLessThan(a.meanSqOverlap! / 2);
+    expect(d.maxAbsOverlap!).toBeLessThan(a.maxAbsOverlap!);
   });
 });
