@@ -293,8 +293,7 @@ describe('Superposition Lab in a real VS Code', () => {
 
   uiTest('Compare Superposition Across Checkpoints plots mean squared overlap against 1/m', async () => {
     await closeAllEditors(page);
-    await expandFolder(page, 'heads');
-    await selectRange(page, 'head-m16.safetensors', 'head-m64.safetensors', 3);
+    await selectRange(page, 'head-m16.safetensors', 'head-m64.safetensors', 3, 'heads');
     await contextMenuCommand(page, 'head-m64.safetensors', 'Compare Superposition Across Checkpoints');
     const frame = await webviewFrameWith(page, '#chart-compare[data-rendered="true"]', 120_000);
     // The plot appears with the first two widths; wait for the third.

@@ -91,12 +91,21 @@ export async function expandFolder(page, name) {
   throw new Error(`could not expand ${name} in the explorer`);
 }
 
-/** Selects the explorer rows from `first` to `last` (shift-click), retrying until `count` are selected. */
-export async function selectRange(page, first, last, count) {
+/**
+ * Selects the explorer rows from `first` to `last` (shift-click), retrying until `count` are
+ * selected. With `folder`, the folder is expanded again first on each try: a late click on a
+ * folder row toggles it shut again (seen once in CI: the rows were gone for 30 s).
+ */
+export async function selectRange(page, first, last, count, folder) {
   const selected = page.locator('.explorer-folders-view .monaco-list-row[aria-selected="true"]');
   for (let attempt = 0; attempt < 5; attempt++) {
-    await explorerRow(page, first).click();
-    await explorerRow(page, last).click({ modifiers: ['Shift'] });
+    if (folder !== undefined) await expandFolder(page, folder);
+    try {
+      await explorerRow(page, first).click({ timeout: 5000 });
+      await explorerRow(page, last).click({ modifiers: ['Shift'], timeout: 5000 });
+    } catch {
+      continue; // the rows were not there (folder collapsed, list re-rendering): try again
+    }
     if ((await selected.count()) === count) return;
     await page.waitForTimeout(300);
   }
