@@ -5,6 +5,7 @@
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import type { BackendPreference, BackendReport } from '../core/compute/backend';
+import { describeBackend } from '../core/compute/describeBackend';
 import { ComputeWorker } from '../node/computeWorker';
 import { WorkerPool } from '../node/workerPool';
 
@@ -50,16 +51,8 @@ export async function closeCompute(): Promise<void> {
   await Promise.all(pools.splice(0).map((p) => p.close()));
 }
 
-/** "webgpu on nvidia hopper (NVIDIA H200)" or "wasm (webgpu: no GPU adapter …)" for stderr. */
-export function backendLine(b: BackendReport): string {
-  const adapter =
-    b.adapter === undefined
-      ? ''
-      : ` on ${[b.adapter.vendor, b.adapter.architecture].filter(Boolean).join(' ')} (${[b.adapter.device, b.adapter.description].filter(Boolean).join(', ')})`;
-  const skipped =
-    b.skipped.length === 0 ? '' : `; skipped ${b.skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')}`;
-  return `${b.name}${adapter}${skipped}`;
-}
+/** Where compute ran, for stderr (see describeBackend). */
+export const backendLine = describeBackend;
 
 /** Polls `isCancelled` while `job` runs and forwards a cancel to the worker. */
 export async function whileRunning<T>(

@@ -10,18 +10,23 @@ import { registerExperimentCommands } from './experiment/commands';
 import { reproducePaper, type ReproduceArgs } from './reproduce/reproduceCommand';
 import { registerSampleCommands } from './samples';
 import { registerExperimentTasks } from './experiment/experimentTasks';
+import { HostCompute } from './compute/hostCompute';
 
 export function activate(context: vscode.ExtensionContext): void {
   try {
     const viewer = CheckpointEditorProvider.register(context);
+    // Analysis and training run here, in the extension host's workers (on the remote machine
+    // under VS Code Remote), never in a webview.
+    const compute = new HostCompute(context.extensionUri);
     context.subscriptions.push(
       log(),
+      compute,
       vscode.commands.registerCommand('superpositionLab.openCheckpoint', (uri?: vscode.Uri) => openCheckpoint(uri)),
       vscode.commands.registerCommand('superpositionLab.showLog', () => log().show()),
       // For diagnostics and the end-to-end tests: what each open viewer loaded and what it cost.
       vscode.commands.registerCommand('superpositionLab.diagnostics.viewers', () => viewer.diagnostics()),
-      ...registerAnalysisCommands(context),
-      ...registerExperimentCommands(context),
+      ...registerAnalysisCommands(context, compute),
+      ...registerExperimentCommands(context, compute),
       ...registerSampleCommands(context),
       registerExperimentTasks(context),
       vscode.commands.registerCommand('superpositionLab.reproducePaper', (args?: ReproduceArgs) =>

@@ -10,11 +10,11 @@ export interface Settings {
   /** Largest file read whole on file systems without ranged reads. */
   readonly maxWholeFileReadMB: number;
   readonly histogramBins: number;
-  /** Compute backend for the webview worker. */
+  /** Compute backend of the extension host's workers (webgl is a browser backend: not offered). */
   readonly backend: BackendPreference;
 }
 
-const BACKENDS: readonly BackendPreference[] = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'];
+const BACKENDS: readonly BackendPreference[] = ['auto', 'webgpu', 'wasm', 'cpu'];
 
 export function settings(): Settings {
   const c = vscode.workspace.getConfiguration('superpositionLab');

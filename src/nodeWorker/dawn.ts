@@ -65,13 +65,6 @@ function adapterInfo(adapter: DawnAdapter): GpuAdapterInfo {
   };
 }
 
-/** "nvidia hopper (NVIDIA H200, driver 570.1)" and the like. */
-export function describeAdapter(a: GpuAdapterInfo): string {
-  const name = [a.vendor, a.architecture].filter(Boolean).join(' ') || 'unknown adapter';
-  const detail = [a.device, a.description].filter(Boolean).join(', ');
-  return detail === '' ? name : `${name} (${detail})`;
-}
-
 /** The device of the current `webgpu` backend, so that faults (lost device) can be named and tested. */
 let currentDevice: DawnDevice | null = null;
 let lostReason: string | null = null;

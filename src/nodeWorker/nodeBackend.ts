@@ -9,7 +9,8 @@ import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { selectBackend, type BackendReport, type SoftwareGpuCheck } from '../core/compute/backend';
 import type { NodeWorkerData } from '../shared/nodeWorkerProtocol';
-import { describeAdapter, loadDawn, type DawnLoad } from './dawn';
+import { loadDawn, type DawnLoad } from './dawn';
+import { describeAdapter } from '../core/compute/describeBackend';
 
 export async function selectNodeBackend(data: NodeWorkerData, bundleDir: string): Promise<BackendReport> {
   // PROD silences TF.js's console advice ("install tfjs-node"), which would pollute the output.

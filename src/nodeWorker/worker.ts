@@ -19,7 +19,8 @@ import {
 import { trainJob } from '../worker/trainJob';
 import { analyzeFileJob } from './analyzeFileJob';
 import { selectNodeBackend } from './nodeBackend';
-import { describeAdapter, webgpuDevice, webgpuLost } from './dawn';
+import { webgpuDevice, webgpuLost } from './dawn';
+import { describeAdapter } from '../core/compute/describeBackend';
 
 const port = parentPort;
 if (port === null) throw new Error('nodeWorker.js runs as a worker thread (new Worker(...)), not as a script');

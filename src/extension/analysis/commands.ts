@@ -5,6 +5,7 @@
 // Compare takes the explorer's multi-selection.
 
 import * as vscode from 'vscode';
+import type { HostCompute } from '../compute/hostCompute';
 import { isIndexPath } from '../../core/safetensors/open';
 import { toWireError } from '../../core/errors';
 import { log, showError } from '../log';
@@ -27,7 +28,8 @@ function activeCheckpoint(): vscode.Uri | undefined {
   return doc && isCheckpoint(doc) ? doc : undefined;
 }
 
-export function registerAnalysisCommands(context: vscode.ExtensionContext): vscode.Disposable[] {
+export function registerAnalysisCommands(context: vscode.ExtensionContext, compute: HostCompute): vscode.Disposable[] {
+  void compute; // wired in by the host-compute change (issue 11)
   const cache = ResultCache.forContext(context);
 
   async function analyze(uri?: vscode.Uri, second?: vscode.Uri[] | AnalyzeArgs): Promise<AnalysisPanel | undefined> {

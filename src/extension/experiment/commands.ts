@@ -4,6 +4,7 @@
 // live diagnostics, quick fixes, completion, hover and outline of `*.experiment.yaml`.
 
 import * as vscode from 'vscode';
+import type { HostCompute } from '../compute/hostCompute';
 import { ConfigDiagnostics } from './configDiagnostics';
 import { ConfigLanguage, isExperimentDocument } from './configLanguage';
 import { ExperimentCodeLens, EXPERIMENT_SELECTOR } from './codeLens';
@@ -28,7 +29,8 @@ function noConfig(): undefined {
   return undefined;
 }
 
-export function registerExperimentCommands(context: vscode.ExtensionContext): vscode.Disposable[] {
+export function registerExperimentCommands(context: vscode.ExtensionContext, compute: HostCompute): vscode.Disposable[] {
+  void compute; // wired in by the host-compute change (issue 11)
   const diagnostics = new ConfigDiagnostics();
   const calibration = new Calibration(context.globalState);
   const language = new ConfigLanguage(diagnostics, calibration);
