@@ -29,7 +29,8 @@ Usage:
                     [--backend B] [--jobs N] [--shard K/N] [--retrain | --retrain-run ID ...]
                     [--accept-new-settings]
   superposition-lab slurm <name.experiment.yaml> [--array N] [--gpus-per-task G] [--cpus-per-task C]
-                    [--time T] [--partition P] [--out DIR] [--script FILE] [--submit]
+                    [--time T] [--partition P] [--backend B] [--jobs N] [--out DIR] [--script FILE]
+                    [--submit]
   superposition-lab reproduce [--tiny | --quick | --full] [--out DIR] [--only A,B,...] [--json]
                     [--backend B] [--jobs N] [--slurm [--array N ...] [--submit]]
   superposition-lab --help | --version
@@ -87,6 +88,8 @@ Options:
                 old results stay in DIR and come back when the settings do.
   --array N     slurm: the number of array tasks (default 4); --gpus-per-task, --cpus-per-task
                 (default 1), --time (default 1:00:00), --partition: sbatch's options.
+                Each task runs with --backend B and --jobs N (default: one run per GPU asked
+                for, else one per CPU asked for).
   --submit      slurm: submit the script with sbatch and print the job id.
   --set K=V     Override a config key for this run, e.g. --set train.steps=500 or
                 --set model.width=[8,16]; repeatable. Values are YAML.
@@ -138,16 +141,21 @@ function partitionOption(value: string | undefined): string | undefined {
 }
 
 /** The sbatch settings shared by `slurm` and `reproduce --slurm`. */
-function slurmOptions(values: {
-  set?: string[];
-  array?: string;
-  'gpus-per-task'?: string;
-  'cpus-per-task'?: string;
-  time?: string;
-  partition?: string;
-  submit?: boolean;
-}) {
+function slurmOptions(
+  compute: ComputeOptions,
+  values: {
+    set?: string[];
+    array?: string;
+    'gpus-per-task'?: string;
+    'cpus-per-task'?: string;
+    time?: string;
+    partition?: string;
+    submit?: boolean;
+  },
+) {
   return {
+    backend: compute.backend,
+    ...(compute.jobs === undefined ? {} : { jobs: compute.jobs }),
     overrides: values.set ?? [],
     array: optionalNumber('--array', values.array, 1, 100_000) ?? 4,
     gpusPerTask: optionalNumber('--gpus-per-task', values['gpus-per-task'], 0, 64),
@@ -225,8 +233,8 @@ async function main(argv: readonly string[]): Promise<number> {
     const [command, ...rest] = positionals;
     const jobs = optionalNumber('--jobs', values.jobs, 1, 256);
     const compute: ComputeOptions = { backend: backendOption(values.backend), ...(jobs === undefined ? {} : { jobs }) };
-    if (jobs !== undefined && command !== 'run' && command !== 'reproduce') {
-      throw new UsageError('--jobs applies to run and reproduce');
+    if (jobs !== undefined && command !== 'run' && command !== 'reproduce' && command !== 'slurm') {
+      throw new UsageError('--jobs applies to run, reproduce and slurm');
     }
     stoppable = ['stats', 'analyze', 'compare', 'run', 'reproduce'].includes(command ?? '');
     switch (command) {
@@ -291,7 +299,11 @@ async function main(argv: readonly string[]): Promise<number> {
       }
       case 'slurm': {
         if (rest.length !== 1) throw new UsageError('slurm takes exactly one experiment config');
-        return await runSlurm(rest[0]!, { out: values.out, script: values.script, ...slurmOptions(values) }, write);
+        return await runSlurm(
+          rest[0]!,
+          { out: values.out, script: values.script, ...slurmOptions(compute, values) },
+          write,
+        );
       }
       case 'reproduce': {
         if (rest.length !== 0) throw new UsageError('reproduce takes no file arguments');
@@ -310,7 +322,7 @@ async function main(argv: readonly string[]): Promise<number> {
         if (values.script !== undefined) {
           throw new UsageError('--script applies to slurm (reproduce writes one per experiment)');
         }
-        const slurm = values.slurm ? { ...slurmOptions(values), overrides: [] } : undefined;
+        const slurm = values.slurm ? { ...slurmOptions(compute, values), overrides: [] } : undefined;
         return await runReproduce(
           { mode, out: values.out, only, json, isCancelled: () => cancelled, slurm, compute },
           write,

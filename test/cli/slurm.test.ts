@@ -84,9 +84,30 @@ describe('superposition-lab slurm', () => {
       outDir,
       '--set',
       'train.steps=10',
+      '--backend',
+      'auto',
+      '--jobs',
+      '1', // one run per GPU asked for
       '--shard',
       '1/3',
     ]);
+  });
+
+  it('passes --backend and --jobs to every task; without GPUs a task runs one run per CPU it asked for', () => {
+    const args = (extra: string[]) => {
+      const r = cli(['slurm', configFile, ...extra]);
+      expect(r.code, r.stderr).toBe(0);
+      const exec = readFileSync(scriptFile, 'utf8')
+        .split('\n')
+        .find((l) => l.startsWith('exec '))!;
+      return exec;
+    };
+    expect(args(['--cpus-per-task', '8'])).toContain(' --backend auto --jobs 8 --shard ');
+    expect(args(['--backend', 'wasm', '--jobs', '3'])).toContain(' --backend wasm --jobs 3 --shard ');
+    expect(args(['--gpus-per-task', '2', '--backend', 'webgpu'])).toContain(' --backend webgpu --jobs 2 --shard ');
+    const bad = cli(['slurm', configFile, '--backend', 'cuda']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('--backend must be one of auto, webgpu, wasm, cpu, got cuda');
   });
 
   it('--submit runs sbatch and prints the job id; sbatch failing shows its stderr; sbatch missing says so', () => {

@@ -14,6 +14,7 @@ import { CoreError, messages } from '../../core/errors';
 import { resolveOutDir } from '../../node/experimentStore';
 import { writeFileAtomic } from '../../node/atomic';
 import { problemLine } from './run';
+import type { BackendPreference } from '../../core/compute/backend';
 
 export interface SlurmOptions {
   readonly out?: string;
@@ -25,6 +26,10 @@ export interface SlurmOptions {
   readonly time: string;
   readonly partition?: string;
   readonly submit: boolean;
+  /** Passed on to each task's `run` (default auto: the task's GPU if it has one, else WASM). */
+  readonly backend: BackendPreference;
+  /** Parallel runs per task; default: one per GPU asked for, else one per CPU asked for. */
+  readonly jobs?: number;
 }
 
 export interface SbatchInput {
@@ -47,6 +52,12 @@ const scriptNode = () => (process.env['ELECTRON_RUN_AS_NODE'] ? 'node' : process
 /** Single-quoted for sh: nothing inside is expanded. */
 export const shellQuote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
+/** Parallel runs in one task: --jobs, else one per GPU it asked for, else one per CPU. */
+export function tasksJobs(o: SlurmOptions): number {
+  if (o.jobs !== undefined) return o.jobs;
+  return o.gpusPerTask !== undefined && o.gpusPerTask > 0 ? o.gpusPerTask : o.cpusPerTask;
+}
+
 export function sbatchScript(input: SbatchInput): string {
   const { options: o } = input;
   const perTask = Math.ceil(input.runs / o.array);
@@ -57,6 +68,11 @@ export function sbatchScript(input: SbatchInput): string {
     '--out',
     shellQuote(input.outDir),
     ...o.overrides.flatMap((s) => ['--set', shellQuote(s)]),
+    '--backend',
+    o.backend,
+    // A task gets the CPUs it asked for, not the node's: as many parallel runs, unless told.
+    '--jobs',
+    String(tasksJobs(o)),
     '--shard',
     // N is written out, not $SLURM_ARRAY_TASK_COUNT: a task resubmitted alone (sbatch --array=K)
     // must still take shard K of the whole array.
