@@ -68,6 +68,12 @@ export type ErrorCode =
   | 'compute/worker-crashed'
   /** The GPU device went away in the middle of a job (driver reset, out of memory, destroyed). */
   | 'compute/device-lost'
+  /** No TF.js backend could be initialised here (each one's reason is in the message). */
+  | 'compute/no-backend'
+  /** A job reported nothing for longer than its watchdog allows and was abandoned. */
+  | 'job/stalled'
+  /** A panel's message handler failed (an export that could not be written, …). */
+  | 'panel/handler'
   | 'usage'
   | 'internal';
 

@@ -11,6 +11,28 @@ export function dispatch<M extends { readonly type: string }>(handlers: Handlers
   return handler(msg);
 }
 
+/**
+ * The one way to receive messages: returns the listener to hand to a port (webview
+ * `onDidReceiveMessage`, `window` message events, a worker's `message`). Messages of other types
+ * are ignored; a handler that throws or rejects is never lost: its error goes to `onError` with the
+ * message's type, which shows it to the user (extension host, pages) or reports it to the sender.
+ */
+export function listen<M extends { readonly type: string }>(
+  types: ReadonlySet<M['type']>,
+  handlers: Handlers<M>,
+  onError: (error: unknown, type: M['type']) => void,
+): (value: unknown) => void {
+  return (value) => {
+    if (!isMessageOf<M>(value, types)) return;
+    try {
+      const done = dispatch(handlers, value);
+      if (done instanceof Promise) done.catch((e: unknown) => onError(e, value.type));
+    } catch (e) {
+      onError(e, value.type);
+    }
+  };
+}
+
 /** Runtime guard at each boundary: rejects anything whose `type` is not one of `types`. */
 export function isMessageOf<M extends { readonly type: string }>(
   value: unknown,

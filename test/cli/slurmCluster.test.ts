@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../fixtures/files';
+import { queueState, summarizeQueue } from '../../src/node/slurmQueue';
 
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
 const SETUP = path.resolve(__dirname, '../../scripts/setup-slurm.sh');
@@ -168,6 +169,12 @@ describe('a real single-node Slurm', () => {
       },
       60_000,
     );
+    // What the experiment panel shows from squeue: the array's tasks by state, task 1 running.
+    const state = await queueState('cluster', env);
+    expect(state.kind).toBe('tasks');
+    const tasks = state.kind === 'tasks' ? state.tasks : [];
+    expect(tasks.find((t) => t.jobId === `${job}_1`)?.state).toBe('RUNNING');
+    expect(summarizeQueue(tasks)).toMatch(/\d+ running/);
     expect(sh('scancel', [`${job}_1`]).status).toBe(0);
     await until('the array to finish', () => queued(job) === '', 120_000);
     const runId = lockOfTask1.replace(/\.[0-9a-f]{8}\.lock$/, '');

@@ -13,6 +13,7 @@ import { expandSweep } from '../../core/config/sweep';
 import { CoreError, messages } from '../../core/errors';
 import { resolveOutDir } from '../../node/experimentStore';
 import { writeFileAtomic } from '../../node/atomic';
+import { slurmJobName } from '../../node/slurmQueue';
 import { problemLine } from './run';
 import type { BackendPreference } from '../../core/compute/backend';
 
@@ -89,7 +90,7 @@ export function sbatchScript(input: SbatchInput): string {
     '# after SUPERPOSITION_LAB_LOCK_STALE_MS, default 60 s) and saved atomically as its own record, so',
     '# tasks never train a run twice or tear a file. Watch the results land in the folder below, e.g.',
     "# in VS Code's experiment panel, or resubmit this script to finish what a failed task left.",
-    `#SBATCH --job-name=spl-${input.name}`,
+    `#SBATCH --job-name=${slurmJobName(input.name)}`,
     `#SBATCH --array=0-${o.array - 1}`,
     '#SBATCH --ntasks=1',
     `#SBATCH --cpus-per-task=${o.cpusPerTask}`,

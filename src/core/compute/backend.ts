@@ -7,6 +7,7 @@
 // notes that FP16 changes results, so such a backend is refused, with the reason reported.
 
 import * as tf from '@tensorflow/tfjs-core';
+import { CoreError } from '../errors';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export type BackendPreference = 'auto' | BackendName;
@@ -114,5 +115,8 @@ export async function selectBackend(
       skipped.push({ name, reason: e instanceof Error ? e.message : String(e) });
     }
   }
-  throw new Error(`No TensorFlow.js backend works here: ${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')}`);
+  throw new CoreError(
+    'compute/no-backend',
+    `No compute backend works here: ${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')}.`,
+  );
 }

@@ -4,7 +4,7 @@
 // config of up to MAX_CHECKED_BYTES is checked in well under 250 ms; a larger one is not parsed
 // at all but gets a diagnostic, and a check that still took over SLOW_CHECK_MS says so.
 
-import { parseExperimentConfig, type ConfigProblem, type ParsedConfig } from './parse';
+import { parseExperimentConfig, type ConfigProblem, type ConfigProblemCode, type ParsedConfig } from './parse';
 import { largeSweepProblem } from './sweepSize';
 
 /**
@@ -27,7 +27,7 @@ const firstLine = (text: string): [number, number] => {
   return [0, end < 0 ? text.length : end];
 };
 
-const atTop = (text: string, code: string, message: string): ConfigProblem => ({
+const atTop = (text: string, code: ConfigProblemCode, message: string): ConfigProblem => ({
   severity: 'warning',
   code,
   message,

@@ -36,10 +36,38 @@ export interface TextEdit {
   readonly text: string;
 }
 
+/** Stable identifiers of config problems (for quick fixes, tests and the CLI's output). */
+export type ConfigProblemCode =
+  | 'config/empty'
+  | 'config/no-version'
+  | 'config/not-a-mapping'
+  | 'config/not-a-list'
+  | 'config/empty-list'
+  | 'config/unknown-key'
+  | 'config/duplicate-value'
+  | 'config/value'
+  | 'config/unused'
+  | 'config/override'
+  | 'config/counts'
+  | 'config/no-counts'
+  | 'config/density-capped'
+  | 'config/warmup'
+  | 'config/fit-range'
+  | 'config/large-sweep'
+  | 'config/too-many-runs'
+  | 'config/too-large-to-check'
+  | 'config/slow-check'
+  | 'config/check-limited'
+  /** The live preview could not draw the theory for this config. */
+  | 'preview/theory'
+  /** The editor could not check the text at all (a bug; the message says so). */
+  | 'internal'
+  /** The YAML parser's own codes, e.g. yaml/duplicate-key, yaml/BAD_INDENT. */
+  | `yaml/${string}`;
+
 export interface ConfigProblem {
   readonly severity: Severity;
-  /** Stable identifier, e.g. "config/unknown-key". */
-  readonly code: string;
+  readonly code: ConfigProblemCode;
   readonly message: string;
   /** Offsets into the text (0-based, end exclusive); 0..0 for problems of an override. */
   readonly start: number;
@@ -75,7 +103,7 @@ class Problems {
 
   add(
     severity: Severity,
-    code: string,
+    code: ConfigProblemCode,
     message: string,
     range: readonly number[] | null | undefined,
     path?: string,
