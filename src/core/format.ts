@@ -50,6 +50,16 @@ export function formatValue(x: number | null): string {
   return a >= 1e5 || a < 1e-3 ? x.toExponential(3) : Number(x.toPrecision(4)).toString();
 }
 
+/** x.toFixed(digits), or "—" for a missing or non-finite value (claims and reports). */
+export function formatFixed(x: number | null | undefined, digits: number): string {
+  return x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(digits);
+}
+
+/** x.toPrecision(digits), or "—" for a missing or non-finite value. */
+export function formatPrecision(x: number | null | undefined, digits: number): string {
+  return x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toPrecision(digits);
+}
+
 const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
 
 /** Orders "layers.2" before "layers.10". */

@@ -10,6 +10,7 @@ import { reconstructedLlmLosses, REPORTED_LLM_FIT } from '../toy/llmLossTable';
 import type { PresetId } from './presets';
 import { nonEmbeddingParams, paramWidthFit } from './llmParams';
 import { idealWeakSelection } from '../toy/idealWeak';
+import { formatFixed, formatPrecision } from '../format';
 
 export type PresetResults = Partial<Record<PresetId, ExperimentResults>>;
 export type Limits = Readonly<Record<string, number>>;
@@ -25,10 +26,8 @@ export interface Verdict {
 
 export type ClaimCheckFunction = (results: PresetResults, limits: Limits) => Verdict | null;
 
-const f2 = (x: number | null | undefined) =>
-  x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(2);
-const f3 = (x: number | null | undefined) =>
-  x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toPrecision(3);
+const f2 = (x: number | null | undefined) => formatFixed(x, 2);
+const f3 = (x: number | null | undefined) => formatPrecision(x, 3);
 const lim = (limits: Limits, key: string): number => {
   const v = limits[key];
   if (v === undefined) throw new Error(`claim tolerance "${key}" is missing from its row`);
