@@ -30,6 +30,7 @@ import { BatchedToyModel } from '../src/core/toy/batchedTrainer';
 import { BatchSampler } from '../src/core/toy/sampler';
 import { Rng, STREAM } from '../src/core/toy/rng';
 import { featureFrequencies } from '../src/core/toy/distributions';
+import { OPTIMIZER_DEFAULTS } from '../src/core/config/schema';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string) => {
@@ -58,13 +59,7 @@ const settings = (m: number, steps: number, seed: number): TrainSettings => ({
   steps,
   seed,
   weightDecay: -1,
-  lr: 'paper-large',
-  warmup: 0.05,
-  minLrRatio: 0.05,
-  lossScale: 100,
-  beta1: 0.9,
-  beta2: 0.999,
-  eps: 1e-8,
+  ...OPTIMIZER_DEFAULTS, // paper-large lr, 5% warmup, loss scale 100, Adam (0.9, 0.999, 1e-8)
 });
 const frequencies = () => featureFrequencies({ distribution: 'power', n: N, exponent: 1.2, scale: 1, density: 1 }).p;
 

@@ -275,6 +275,20 @@ export const FIELDS: readonly FieldSpec[] = [
 
 export const FIELD_BY_PATH: ReadonlyMap<string, FieldSpec> = new Map(FIELDS.map((f) => [f.path, f]));
 
+/**
+ * The optimizer's defaults as the field table gives them: the one place benches and tests take
+ * them from (the trainer receives every value explicitly from the config).
+ */
+export const OPTIMIZER_DEFAULTS = {
+  lr: FIELD_BY_PATH.get('optimizer.lr')!.default as LrSpec,
+  warmup: FIELD_BY_PATH.get('optimizer.warmup')!.default as number,
+  minLrRatio: FIELD_BY_PATH.get('optimizer.minLrRatio')!.default as number,
+  lossScale: FIELD_BY_PATH.get('optimizer.lossScale')!.default as number,
+  beta1: FIELD_BY_PATH.get('optimizer.beta1')!.default as number,
+  beta2: FIELD_BY_PATH.get('optimizer.beta2')!.default as number,
+  eps: FIELD_BY_PATH.get('optimizer.eps')!.default as number,
+} as const;
+
 export const SECTIONS = ['data', 'model', 'optimizer', 'train', 'fit'] as const;
 
 /** The sweep dimensions, in the order runs are enumerated and named. */
