@@ -18,6 +18,18 @@ const nodeBuiltins = [
   'worker_threads',
 ];
 
+/** What no core module may import (see the core block below). */
+const coreRules = [
+  [['vscode'], 'The core never touches the VS Code API.'],
+  [nodeBuiltins, 'The core runs in browsers and workers too: no Node APIs. Take bytes, not paths.'],
+  [
+    ['**/extension/**', '**/webview/**', '**/worker/**', '**/cli/**', '**/node/**'],
+    'The core does not import from entry points.',
+  ],
+  [['@tensorflow/tfjs-backend-*'], 'Entry points register backends; the core only uses tfjs-core.'],
+  [['vega*'], 'Charts in the core are plain spec builders.'],
+];
+
 /** `no-restricted-imports` patterns: each entry a group of forbidden specifiers and why. */
 const forbid = (...groups) => ['error', { patterns: groups.map(([group, message]) => ({ group, message })) }];
 
@@ -58,17 +70,19 @@ export default tseslint.config(
   {
     files: ['src/core/**/*.ts', 'src/shared/**/*.ts'],
     rules: {
-      'no-restricted-imports': forbid(
-        [['vscode'], 'The core never touches the VS Code API.'],
-        [nodeBuiltins, 'The core runs in browsers and workers too: no Node APIs. Take bytes, not paths.'],
-        [
-          ['**/extension/**', '**/webview/**', '**/worker/**', '**/cli/**', '**/node/**'],
-          'The core does not import from entry points.',
-        ],
-        [['@tensorflow/tfjs-backend-*'], 'Entry points register backends; the core only uses tfjs-core.'],
-        [['vega*'], 'Charts in the core are plain spec builders.'],
-      ),
+      'no-restricted-imports': forbid(...coreRules),
       'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'self', 'process', 'Buffer', 'require'],
+    },
+  },
+  {
+    // Layers inside the core: configs (what to run) sit below the toy model (how it trains), which
+    // reads their types; a config module importing toy/ would make a cycle.
+    files: ['src/core/config/**/*.ts'],
+    rules: {
+      'no-restricted-imports': forbid(...coreRules, [
+        ['../toy/*', '**/core/toy/**'],
+        'core/config is below core/toy: move what both need into config.',
+      ]),
     },
   },
   {

@@ -4,7 +4,7 @@
 import type { ExperimentConfig } from './schema';
 import type { ConfigProblem } from './parse';
 import { countRuns } from './sweep';
-import { LARGE_SWEEP_RUNS, LARGE_SWEEP_SECONDS, estimateStepMs, formatDuration } from '../toy/costModel';
+import { LARGE_SWEEP_RUNS, LARGE_SWEEP_SECONDS, estimateStepMs, formatDuration } from './costModel';
 
 export interface SweepSize {
   readonly runs: number;

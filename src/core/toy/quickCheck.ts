@@ -5,7 +5,7 @@
 
 import type { ExperimentConfig } from '../config/schema';
 import { expandSweep, type RunSpec } from '../config/sweep';
-import { estimateSeconds } from './costModel';
+import { estimateSeconds } from '../config/costModel';
 
 export const QUICK_STEPS = 300;
 export const QUICK_BATCH = 256;

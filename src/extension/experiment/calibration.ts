@@ -1,9 +1,9 @@
-// How fast training runs on this machine, relative to the cost model (src/core/toy/costModel.ts):
+// How fast training runs on this machine, relative to the cost model (src/core/config/costModel.ts):
 // measured ÷ modelled time of the runs finished here, averaged and kept in the extension's global
 // state, so "N runs ≈ T" in the editor reflects this machine and backend, not ours.
 
 import type * as vscode from 'vscode';
-import { estimateStepMs } from '../../core/toy/costModel';
+import { estimateStepMs } from '../../core/config/costModel';
 
 const KEY = 'superpositionLab.trainingCalibration';
 

@@ -8,7 +8,7 @@ import { RESTRICTED_EXPLANATION } from '../trust';
 import { parseExperimentConfig } from '../../core/config/parse';
 import { MAX_CHECKED_BYTES } from '../../core/config/editorCheck';
 import { sweepSize } from '../../core/config/sweepSize';
-import { formatDuration } from '../../core/toy/costModel';
+import { formatDuration } from '../../core/config/costModel';
 import { countFinishedRuns } from '../../node/experimentStore';
 import type { Calibration } from './calibration';
 import { currentConfigFeatures } from './configFeatures';

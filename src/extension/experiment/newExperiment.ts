@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { parseExperimentConfig } from '../../core/config/parse';
 import { sweepSize } from '../../core/config/sweepSize';
 import { experimentTemplates, templateWithName, type ExperimentTemplate } from '../../core/config/templates';
-import { formatDuration } from '../../core/toy/costModel';
+import { formatDuration } from '../../core/config/costModel';
 import type { Calibration } from './calibration';
 
 interface TemplatePick extends vscode.QuickPickItem {

@@ -8,7 +8,7 @@ import type { ExperimentConfig } from '../../core/config/schema';
 import type { ChartData } from '../../core/charts/analysisSpecs';
 import { frequencySpec, predictionSpec, welchSpec, type MeasuredPoint } from '../../core/charts/previewSpecs';
 import { previewTheory, seriesLabelOf, type PreviewTheory } from '../../core/toy/theory';
-import { estimateSeconds, formatDuration } from '../../core/toy/costModel';
+import { estimateSeconds, formatDuration } from '../../core/config/costModel';
 import { quickCheckPlan } from '../../core/toy/quickCheck';
 import { featureFrequencies } from '../../core/toy/distributions';
 import { expandSweep } from '../../core/config/sweep';

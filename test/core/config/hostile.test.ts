@@ -9,7 +9,7 @@ import { sweepSize } from '../../../src/core/config/sweepSize';
 import { checkDensities, DENSITY_CHECK_BUDGET } from '../../../src/core/config/densityCheck';
 import { checkConfigForEditor, MAX_CHECKED_BYTES, SLOW_CHECK_MS } from '../../../src/core/config/editorCheck';
 import { featureFrequencies } from '../../../src/core/toy/distributions';
-import { estimateSeconds } from '../../../src/core/toy/costModel';
+import { estimateSeconds } from '../../../src/core/config/costModel';
 import { PREVIEW_WORK_BUDGET, previewTheory } from '../../../src/core/toy/theory';
 import { CoreError } from '../../../src/core/errors';
 import type { ExperimentConfig } from '../../../src/core/config/schema';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseExperimentConfig } from '../../../src/core/config/parse';
 import { expandSweep } from '../../../src/core/config/sweep';
 import { REPRODUCE_MODES, reproducePresets } from '../../../src/core/reproduce/presets';
-import { estimateSeconds } from '../../../src/core/toy/costModel';
+import { estimateSeconds } from '../../../src/core/config/costModel';
 
 const runsOf = (yaml: string) => {
   const parsed = parseExperimentConfig(yaml, { fileName: 'preset.experiment.yaml' });

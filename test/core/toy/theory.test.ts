@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseExperimentConfig } from '../../../src/core/config/parse';
 import { expectedAlphaM, expectedRegime, previewTheory } from '../../../src/core/toy/theory';
-import { estimateSeconds, estimateStepMs, formatDuration } from '../../../src/core/toy/costModel';
+import { estimateSeconds, estimateStepMs, formatDuration } from '../../../src/core/config/costModel';
 import { QUICK_BUDGET_SECONDS, quickCheckPlan } from '../../../src/core/toy/quickCheck';
 import { largeSweepProblem, sweepSize } from '../../../src/core/config/sweepSize';
 import { expandSweep } from '../../../src/core/config/sweep';

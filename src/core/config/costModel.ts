@@ -4,7 +4,7 @@
 // element-wise work, and the B·n·m products. Other machines and backends differ by a factor,
 // which the extension measures from runs that finished there (`calibration`).
 
-import type { RunSpec } from '../config/sweep';
+import type { RunSpec } from './sweep';
 
 /** Milliseconds per step on WASM, one core: fixed, per B·n element, per B·n·m multiply-add. */
 const FIXED_MS = 1.5;
