@@ -1,6 +1,7 @@
 // One build script, one option object per runtime (see CONTRIBUTING.md, "Build"):
 //   extension  src/extension/extension.ts → dist/extension.js      node, cjs, `vscode` external
-//   webview    src/webview/{viewer,analysis}/main.ts → dist/webview/*.js  browser, iife (Vega inside)
+//   webview    src/webview/{viewer,analysis,experiment,preview}/main.ts → dist/webview/*.js  browser, ES modules
+//              sharing chunks (dist/webview/chunks/: Vega and the chart code, loaded once)
 //   worker     src/worker/worker.ts       → dist/worker.js         browser, iife, self-contained (TF.js inside)
 //   cli        src/cli/main.ts            → dist/cli.js            node, cjs, shebang
 //   nodeWorker src/nodeWorker/worker.ts   → dist/nodeWorker.js     node, cjs (worker_threads; TF.js + Dawn loader)
@@ -11,7 +12,7 @@
 // After each build the metafile is checked: TF.js must not leak into the extension or webview
 // bundles (they would bloat and the extension host has no GPU), and Vega must not leak into the worker.
 import * as esbuild from 'esbuild';
-import { readFileSync, readdirSync, mkdirSync, copyFileSync } from 'node:fs';
+import { readFileSync, readdirSync, mkdirSync, copyFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 
 const watch = process.argv.includes('--watch');
@@ -65,7 +66,11 @@ const allTargets = {
     },
     outdir: 'dist/webview',
     platform: 'browser',
-    format: 'iife',
+    // ES modules with code splitting: Vega and the shared chart code load once, as chunks the four
+    // pages import (a page is a <script type="module">), instead of a copy inside each bundle.
+    format: 'esm',
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
   },
   worker: {
     ...base,
@@ -176,6 +181,8 @@ const watchPlugin = (name) => ({
 });
 
 mkdirSync('dist', { recursive: true });
+// Chunk names carry content hashes: old ones would pile up (and be packaged) without this.
+if (targets.webview && !watch) rmSync('dist/webview', { recursive: true, force: true });
 // The WASM backend's binaries, next to the bundles that load them (the CLI reads them from its
 // own folder; the webview fetches them from dist/ and hands them to its worker).
 for (const file of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm']) {

@@ -24,7 +24,8 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
   return [
     "default-src 'none'",
     // 'wasm-unsafe-eval' lets the compute worker compile TF.js's WASM backend; it allows no JS eval.
-    `script-src 'nonce-${nonce}' 'wasm-unsafe-eval'`,
+    // The page is an ES module (nonce); the chunks it imports come from the extension's dist/.
+    `script-src 'nonce-${nonce}' ${cspSource} 'wasm-unsafe-eval'`,
     // Vega sets inline styles on chart elements; no scripts can come in this way.
     `style-src ${cspSource} 'unsafe-inline'`,
     `img-src ${cspSource} data: blob:`,
@@ -48,7 +49,7 @@ export function webviewHtml(o: WebviewHtmlOptions): string {
   </head>
   <body data-init="${escapeHtml(JSON.stringify(o.init))}">
     <div id="app" role="main" aria-busy="true"><p class="loading">Reading header…</p></div>
-    <script nonce="${o.nonce}" src="${escapeHtml(o.scriptUri)}"></script>
+    <script type="module" nonce="${o.nonce}" src="${escapeHtml(o.scriptUri)}"></script>
   </body>
 </html>`;
 }

@@ -1,6 +1,6 @@
 // What ships: each bundle contains only what its runtime may run (the build also checks its
 // metafile; this reads the output itself, a second line of defence).
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -14,10 +14,26 @@ describe('bundles', () => {
     expect(ext).not.toMatch(/vega-lite|vega-embed/);
   });
 
-  it('the webview bundle contains Vega but no TensorFlow.js', () => {
-    const web = dist('webview/viewer.js');
-    expect(web).toMatch(/expressionInterpreter|vega/);
-    expect(web).not.toMatch(/registerBackend\(["']webgl/);
+  it('the webview pages share one copy of Vega (a chunk they import) and contain no TensorFlow.js', () => {
+    const pages = ['viewer', 'analysis', 'experiment', 'preview'];
+    const chunks = readdirSync(path.resolve(__dirname, '../../dist/webview/chunks')).filter((f) => f.endsWith('.js'));
+    const withVega = chunks.filter((c) => /expressionInterpreter/.test(dist(`webview/chunks/${c}`)));
+    expect(withVega, 'exactly one chunk holds Vega').toHaveLength(1);
+    for (const page of pages) {
+      const code = dist(`webview/${page}.js`);
+      expect(code, page).not.toMatch(/expressionInterpreter/);
+      expect(code, page).toMatch(/from\s*"\.\/chunks\/chunk-[A-Z0-9]+\.js"/);
+      expect(code, page).not.toMatch(/registerBackend\(["']webgl/);
+    }
+    // Every chunk a page imports exists (a stale or missing chunk would break the page at load).
+    for (const page of pages) {
+      for (const m of dist(`webview/${page}.js`).matchAll(/from\s*"\.\/chunks\/([^"]+)"/g)) {
+        expect(chunks, `${page} imports ${m[1]}`).toContain(m[1]);
+      }
+    }
+    expect(readFileSync(path.resolve(__dirname, '../../.vscodeignore'), 'utf8')).toMatch(
+      /^!dist\/webview\/chunks\/\*\.js$/m,
+    );
   });
 
   it('the worker bundle is self-contained: TF.js backends inside, no imports, no Vega', () => {

@@ -11,19 +11,19 @@ describe('webview HTML', () => {
     init: { source: '"><script>alert(1)</script>' },
   });
 
-  it('has a strict CSP: nonce scripts only, no eval, blob workers', () => {
+  it("has a strict CSP: the nonce page and the extension's own chunks only, no eval, blob workers", () => {
     const csp = contentSecurityPolicy('https://src', 'N');
     expect(csp).toContain("default-src 'none'");
-    expect(csp).toContain("script-src 'nonce-N' 'wasm-unsafe-eval'");
+    expect(csp).toContain("script-src 'nonce-N' https://src 'wasm-unsafe-eval'");
     expect(csp).toContain('worker-src blob:');
     expect(csp).not.toMatch(/'unsafe-eval'/);
     expect(csp).not.toMatch(/unsafe-inline'[^;]*script|script-src[^;]*unsafe-inline/);
     expect(html).toContain(`content="default-src 'none'; script-src 'nonce-NONCE123'`.replace(/'/g, '&#39;'));
   });
 
-  it('loads exactly one script, with the nonce', () => {
+  it('loads exactly one script, an ES module with the nonce', () => {
     expect(html.match(/<script/g)).toHaveLength(1);
-    expect(html).toContain('<script nonce="NONCE123" src="https://x/dist/webview/viewer.js"></script>');
+    expect(html).toContain('<script type="module" nonce="NONCE123" src="https://x/dist/webview/viewer.js"></script>');
   });
 
   it('escapes the title and the init data so a hostile file name cannot inject markup', () => {
