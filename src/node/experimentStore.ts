@@ -12,6 +12,7 @@
 // is migrated into per-run records the first time its folder is opened.
 
 import { readdir, realpath, stat } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import * as path from 'node:path';
 import { parseExperimentConfig, type ConfigProblem } from '../core/config/parse';
 import { expandSweep, type RunSpec, type RunValues } from '../core/config/sweep';
@@ -363,18 +364,32 @@ export async function refreshResults(experiment: PreparedExperiment): Promise<Ex
   return results;
 }
 
+/** Runs of this config someone holds a fresh lock on (is training now): this process (`here`) or another. */
+export async function runningNow(
+  experiment: PreparedExperiment,
+): Promise<{ readonly id: string; readonly host: string; readonly pid: number; readonly here: boolean }[]> {
+  const names = new Set(await readdir(path.join(experiment.outDir, 'locks')).catch(() => [] as string[]));
+  const out: { id: string; host: string; pid: number; here: boolean }[] = [];
+  for (const [id, fp] of experiment.fingerprints) {
+    if (!names.has(`${id}.${fp}.lock`)) continue;
+    const holder = await lockHolder(lockFile(experiment.outDir, id, fp));
+    if (holder !== null) {
+      out.push({
+        id,
+        host: holder.host,
+        pid: holder.pid,
+        here: holder.pid === process.pid && holder.host === hostname(),
+      });
+    }
+  }
+  return out;
+}
+
 /** Runs of this config that another process holds a fresh lock on (is training now). */
 export async function runningElsewhere(
   experiment: PreparedExperiment,
 ): Promise<{ readonly id: string; readonly host: string; readonly pid: number }[]> {
-  const names = new Set(await readdir(path.join(experiment.outDir, 'locks')).catch(() => [] as string[]));
-  const out: { id: string; host: string; pid: number }[] = [];
-  for (const [id, fp] of experiment.fingerprints) {
-    if (!names.has(`${id}.${fp}.lock`)) continue;
-    const holder = await lockHolder(lockFile(experiment.outDir, id, fp));
-    if (holder !== null && holder.pid !== process.pid) out.push({ id, host: holder.host, pid: holder.pid });
-  }
-  return out;
+  return (await runningNow(experiment)).filter((r) => !r.here).map(({ id, host, pid }) => ({ id, host, pid }));
 }
 
 /** Is this run finished on disk (by any process) under its current settings? */
