@@ -11,6 +11,7 @@ import { reproducePaper, type ReproduceArgs } from './reproduce/reproduceCommand
 import { registerSampleCommands } from './samples';
 import { registerExperimentTasks } from './experiment/experimentTasks';
 import { HostCompute } from './compute/hostCompute';
+import { registerRunsView } from './runs/runsView';
 
 export function activate(context: vscode.ExtensionContext): void {
   try {
@@ -29,6 +30,7 @@ export function activate(context: vscode.ExtensionContext): void {
       ...registerExperimentCommands(context, compute),
       ...registerSampleCommands(context),
       registerExperimentTasks(context),
+      ...registerRunsView(),
       vscode.commands.registerCommand('superpositionLab.reproducePaper', (args?: ReproduceArgs) =>
         reproducePaper(context, args),
       ),

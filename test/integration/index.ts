@@ -6,7 +6,7 @@ import Mocha from 'mocha';
 
 export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 60_000, reporter: 'spec' });
-  for (const file of ['viewer.test.js', 'analysis.test.js', 'experiment.test.js', 'configEditing.test.js']) {
+  for (const file of ['viewer.test.js', 'analysis.test.js', 'experiment.test.js', 'configEditing.test.js', 'runsView.test.js']) {
     mocha.addFile(path.resolve(__dirname, file));
   }
   return new Promise((resolve, reject) => {
