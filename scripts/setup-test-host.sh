@@ -20,6 +20,7 @@ need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 dpkg -s libkrb5-dev >/dev/null 2>&1 || need_apt+=(libkrb5-dev)
 dpkg -s libvulkan1 >/dev/null 2>&1 || need_apt+=(libvulkan1)
+command -v unzip >/dev/null 2>&1 || need_apt+=(unzip) # the packaging test reads the VSIXes
 if [ "${#need_apt[@]}" -gt 0 ]; then
   SUDO=""
   if [ "$(id -u)" != 0 ]; then

@@ -43,7 +43,7 @@ if (!existsSync(path.join(ROOT, 'node_modules/.bin/esbuild'))) {
   step('Installing npm dependencies', 'npm', ['ci', '--no-audit', '--no-fund']);
 }
 step('Setting up VS Code (code-server) and Chromium, first run only', 'bash', ['scripts/setup-test-host.sh']);
-step('Building and packaging the extension', 'npm', ['run', 'package']);
+step('Building and packaging the extension', 'npm', ['run', 'package', '--', '--universal']);
 step('Writing the example checkpoints', process.execPath, ['--import', 'tsx', 'scripts/make-examples.ts']);
 
 mkdirSync(path.join(STATE, 'udd', 'User'), { recursive: true });

@@ -40,10 +40,16 @@ export const dawnPlatform = (): string =>
 // Node's own `require`, out of esbuild's sight: dawn.node is a native addon found at run time.
 const nodeRequire = createRequire(typeof __filename === 'string' ? __filename : path.join(process.cwd(), 'x.js'));
 
+/**
+ * The folder a platform-specific VSIX carries dawn.node in: VS Code's target name (linux-x64,
+ * darwin-arm64, win32-x64, …), as scripts/package.mjs lays it out.
+ */
+export const vsixTarget = (): string => `${process.platform}-${process.arch}`;
+
 /** Where dawn.node may be: the explicit path, next to the bundle (packaged), the webgpu package. */
 function candidates(explicit: string | null, bundleDir: string): string[] {
   if (explicit !== null) return [explicit];
-  const list = [path.join(bundleDir, 'dawn', dawnPlatform(), 'dawn.node')];
+  const list = [path.join(bundleDir, 'dawn', vsixTarget(), 'dawn.node')];
   try {
     list.push(path.join(path.dirname(nodeRequire.resolve('webgpu/package.json')), 'dist', dawnPlatform(), 'dawn.node'));
   } catch {
