@@ -2,6 +2,8 @@
 // lane as train jobs one after another; every change reaches the page as a status with the
 // version; cancel stops the job on the worker and nothing of that check is reported afterwards.
 // A fake HostCompute stands in for the worker, so each job ends when the test says.
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseExperimentConfig } from '../../src/core/config/parse';
 import type { ExperimentConfig } from '../../src/core/config/schema';
@@ -241,5 +243,14 @@ train:
     expect(reports.at(-1)!.state).toBe('failed');
     expect(reports.at(-1)!.message).toMatch(/counts file has 3 non-zero counts; data\.features asks for 64/);
     expect(compute.jobs).toHaveLength(0);
+  });
+});
+
+describe('the preview page', () => {
+  it('ships without worker code: it draws, the host computes', () => {
+    // Built by test/globalSetup.ts (the analysis and experiment pages still start a worker today).
+    const bundle = readFileSync(path.resolve(__dirname, '../../dist/webview/preview.js'), 'utf8');
+    expect(bundle).not.toContain('new Worker(');
+    expect(bundle).not.toContain('workerUrl');
   });
 });
