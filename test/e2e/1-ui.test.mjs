@@ -421,12 +421,15 @@ describe('Superposition Lab in a real VS Code', () => {
     const weakBefore = await frame.evaluate(() => window.superpositionLabViews['chart-prediction'].data('weak'));
     assert.ok(weakBefore.length > 0);
     const versionBefore = await frame.$eval('.preview-body', (e) => Number(e.dataset.version));
-    // The quick check trains a few short runs and overlays them on the predictions.
+    // The quick check trains a few short runs in the extension host and overlays them on the predictions.
     await frame.waitForSelector('#quick-status[data-state="done"]', { timeout: 90_000 });
     const measuredBefore = await frame.evaluate(() =>
       window.superpositionLabViews['chart-prediction'].data('measured'),
     );
     assert.ok(measuredBefore.length > 0, 'the quick check measured some points');
+    // Where it ran: the extension host's worker, on WASM here (no GPU adapter on this machine).
+    assert.equal(await frame.$eval('#quick-where', (e) => e.dataset.backend), 'wasm');
+    assert.match(await frame.$eval('#quick-where', (e) => e.textContent), /^Computed in the extension host on wasm/);
     await screenshot(page, '20b-preview-quick-check');
     // Line 5 is `  exponent: 1.2`: replace it by typing, as a user would.
     await page.locator('.monaco-editor .view-lines').first().click();
@@ -470,6 +473,21 @@ describe('Superposition Lab in a real VS Code', () => {
     await page.keyboard.press('Enter');
     await page.locator('.monaco-editor .squiggly-warning').first().waitFor({ state: 'detached', timeout: 10_000 });
     await page.keyboard.press('Control+s');
+  });
+
+  uiTest('after a window reload the preview comes back beside its config and checks again', async () => {
+    // The preview of preview.experiment.yaml from the test above is still open beside it.
+    await webviewFrameWith(page, '#chart-prediction[data-rendered="true"]', 10_000);
+    await runCommand(page, 'Developer: Reload Window');
+    await explorerRow(page, 'model.safetensors').waitFor({ timeout: 90_000 });
+    await page.locator('.tabs-container .tab', { hasText: 'preview.experiment.yaml' }).first().waitFor();
+    await page.locator('.tabs-container .tab', { hasText: 'Preview: preview' }).first().waitFor({ timeout: 30_000 });
+    // Restored by the WebviewPanelSerializer: the theory, then a new quick check in the new host.
+    const frame = await webviewFrameWith(page, '#quick-status[data-state="done"]', 90_000);
+    assert.equal(await frame.$eval('#quick-where', (e) => e.dataset.backend), 'wasm');
+    const measured = await frame.evaluate(() => window.superpositionLabViews['chart-prediction'].data('measured'));
+    assert.ok(measured.length > 0, 'the restored preview shows the new check');
+    await screenshot(page, '23b-preview-restored-after-reload');
   });
 
   uiTest('"Reproduce Paper Figures" runs the tiny preset and opens its report beside, in the theme', async () => {

@@ -1,7 +1,8 @@
 // Editing an experiment config in a real extension host: diagnostics appear at the right place as
 // you type and go when fixed (quick fix included), completion and hover come from the config
-// table, the outline lists sections and keys, and the live preview follows every version,
-// discarding a quick check of an older one.
+// table, the outline lists sections and keys, and the live preview follows every version: its
+// quick check trains in the extension host (issue 11), and an edit cancels the old one on the
+// worker, whose points are never drawn.
 import * as assert from 'node:assert';
 import * as vscode from 'vscode';
 import type { PreviewDiagnostics } from '../../src/extension/experiment/previewPanel';
@@ -145,7 +146,7 @@ suite('Editing an experiment config in a real extension host', () => {
     );
   });
 
-  test('the preview follows each version: theory at once, an old quick check discarded', async function () {
+  test('the preview follows each version: theory at once; the quick check runs in the host and an edit cancels it', async function () {
     this.timeout(120_000);
     await vscode.commands.executeCommand('superpositionLab.previewExperiment', document.uri);
     const preview = async () =>
@@ -159,12 +160,15 @@ suite('Editing an experiment config in a real extension host', () => {
     );
     assert.deepStrictEqual(first!.charts, ['chart-prediction', 'chart-frequencies', 'chart-welch']);
     const v1 = document.version;
-    await until(
-      'the quick check of v1 running',
+    // Running in the extension host's preview worker, which has said its backend (no GPU here).
+    const running = await until(
+      'the quick check of v1 running on the host',
       preview,
-      (p) => p?.quickCheck?.version === v1 && p.quickCheck.state === 'running',
+      (p) => p?.quickCheck?.version === v1 && p.quickCheck.state === 'running' && p.quickCheck.backend !== null,
     );
-    // Edit while it runs: the old check is cancelled and discarded; the theory follows at once.
+    assert.strictEqual(running!.where, 'extension host');
+    assert.match(running!.quickCheck!.backend!, /^wasm\b/);
+    // Edit while it runs: the old check is cancelled on the worker; the theory follows at once.
     const t0 = Date.now();
     await setText(TEXT.replace('exponent: 1.2', 'exponent: 2'));
     const v2 = document.version;
@@ -175,10 +179,32 @@ suite('Editing an experiment config in a real extension host', () => {
     const done = await until(
       'the quick check of v2',
       preview,
-      (p) => p!.quickCheck?.version === v2 && p.quickCheck.state === 'done',
+      (p) => p?.quickCheck?.version === v2 && p.quickCheck.state === 'done',
       90_000,
     );
     assert.ok(done!.quickCheck!.points > 0);
+    assert.match(done!.quickCheck!.backend!, /^wasm\b/);
+    const ends = done!.quickCheckEnds.filter((e) => e.version >= v1);
+    assert.deepStrictEqual(
+      ends.map((e) => [e.version, e.state, e.stoppedOnWorker]),
+      [
+        [v1, 'cancelled', true],
+        [v2, 'done', false],
+      ],
+      JSON.stringify(ends),
+    );
+    // What the page drew: once v2's theory is up, never a point of v1 again; at the end all of v2's.
+    const drawn = (await until("the page drew v2's points", preview, (p) =>
+      p!.measuredDrawn.some((d) => d.version === v2 && d.points === done!.quickCheck!.points),
+    ))!.measuredDrawn;
+    const firstOfV2 = drawn.findIndex((d) => d.version === v2);
+    assert.ok(firstOfV2 >= 0, JSON.stringify(drawn));
+    assert.strictEqual(drawn[firstOfV2]!.points, 0, 'v2 starts without points');
+    assert.ok(
+      drawn.slice(firstOfV2).every((d) => d.version === v2),
+      `stale points drawn: ${JSON.stringify(drawn)}`,
+    );
+    assert.deepStrictEqual(drawn.at(-1), { version: v2, points: done!.quickCheck!.points });
     // Bad YAML keeps the last plots and never throws away the text.
     await setText(`${TEXT}  : [\n`);
     const v3 = document.version;

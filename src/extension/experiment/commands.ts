@@ -29,7 +29,10 @@ function noConfig(): undefined {
   return undefined;
 }
 
-export function registerExperimentCommands(context: vscode.ExtensionContext, compute: HostCompute): vscode.Disposable[] {
+export function registerExperimentCommands(
+  context: vscode.ExtensionContext,
+  compute: HostCompute,
+): vscode.Disposable[] {
   void compute; // wired in by the host-compute change (issue 11)
   const diagnostics = new ConfigDiagnostics();
   const calibration = new Calibration(context.globalState);
@@ -80,7 +83,7 @@ export function registerExperimentCommands(context: vscode.ExtensionContext, com
     if (!config) return noConfig();
     const document = await vscode.workspace.openTextDocument(config);
     if (!isExperimentDocument(document)) return noConfig();
-    return PreviewPanel.show(context, calibration, document);
+    return PreviewPanel.show(context, calibration, compute, document);
   };
 
   return [
@@ -95,6 +98,7 @@ export function registerExperimentCommands(context: vscode.ExtensionContext, com
     vscode.commands.registerCommand('superpositionLab.runExperiment', open(true)),
     vscode.commands.registerCommand('superpositionLab.showExperiment', open(false)),
     vscode.commands.registerCommand('superpositionLab.previewExperiment', preview),
+    PreviewPanel.registerSerializer(context, calibration, compute),
     vscode.commands.registerCommand('superpositionLab.newExperiment', (args?: NewExperimentArgs) =>
       newExperiment(calibration, args),
     ),

@@ -1,9 +1,12 @@
 // The live preview beside a config: one per config file. On every edit (debounced) the host
 // parses the document's text and sends the config, or its problems, tagged with the document
-// version; the page draws the theory and runs a quick check in its worker. The page never sees a
-// file: the host reads an empirical counts file for it.
+// version; the page draws the theory at once. When typing pauses the host runs the quick check
+// on its preview compute worker (previewQuickCheck.ts) and streams its state and points to the
+// page with the same version; the next edit cancels it on the worker. The page never sees a file
+// (the host reads an empirical counts file for it) and computes nothing but the theory.
 //
-// retainContextWhenHidden: the quick check runs in this panel's worker.
+// No retainContextWhenHidden: the page holds nothing the host cannot send again. A page shown
+// again says `ready`, and gets the config and the quick check's latest status, without a rerun.
 
 import * as vscode from 'vscode';
 import { READ_LIMITS, readRegularText, statRegularFile } from '../../node/safeRead';
@@ -17,12 +20,14 @@ import {
   PREVIEW_PROTOCOL_VERSION,
   type FromPreview,
   type PreviewInit,
+  type PreviewState,
   type QuickCheckState,
   type ToPreview,
 } from '../../shared/previewProtocol';
+import type { HostCompute } from '../compute/hostCompute';
+import { PreviewQuickCheck, type QuickCheckEnd } from './previewQuickCheck';
 import { loadComputePage } from '../computePage';
 import { log } from '../log';
-import { settings } from '../settings';
 import { saveExport } from '../analysis/exports';
 import type { Calibration } from './calibration';
 import { panelIcon } from '../panelIcon';
@@ -31,6 +36,10 @@ export const PREVIEW_VIEW_TYPE = 'superpositionLab.preview';
 
 /** Edits closer together than this are sent once. */
 const DEBOUNCE_MS = 120;
+/** The quick check starts after this long without edits (counted from the config being sent). */
+const QUICK_DELAY_MS = 600;
+/** Measured-points reports from the page kept for the diagnostics. */
+const DRAWN_KEPT = 40;
 
 export interface PreviewDiagnostics {
   readonly configFile: string;
@@ -39,12 +48,21 @@ export interface PreviewDiagnostics {
   readonly renderedVersion: number;
   readonly charts: readonly string[];
   readonly renderMs: number;
+  /** Where the quick check computes: always the extension host now (issue 11). */
+  readonly where: 'extension host';
   readonly quickCheck: {
     readonly version: number;
     readonly state: QuickCheckState;
     readonly message: string;
     readonly points: number;
+    readonly fraction: number;
+    /** describeBackend's sentence of the worker that ran it ("wasm; skipped webgpu: …"), once known. */
+    readonly backend: string | null;
   } | null;
+  /** How the last checks ended, oldest first. */
+  readonly quickCheckEnds: readonly QuickCheckEnd[];
+  /** What the page put on the loss plot, in order: the version of the points and how many. */
+  readonly measuredDrawn: readonly { readonly version: number; readonly points: number }[];
   readonly cspViolations: readonly string[];
 }
 
@@ -57,7 +75,8 @@ export class PreviewPanel implements vscode.Disposable {
   private renderedVersion = -1;
   private renderMs = 0;
   private charts: readonly string[] = [];
-  private quickCheck: PreviewDiagnostics['quickCheck'] = null;
+  private readonly quick: PreviewQuickCheck;
+  private readonly measuredDrawn: { version: number; points: number }[] = [];
   private readonly cspViolations: string[] = [];
   private countsCache: { file: string; mtime: number; counts: number[] } | undefined;
   private disposed = false;
@@ -66,17 +85,19 @@ export class PreviewPanel implements vscode.Disposable {
     private readonly document: vscode.TextDocument,
     private readonly panel: vscode.WebviewPanel,
     private readonly calibration: Calibration,
+    compute: HostCompute,
     extensionUri: vscode.Uri,
   ) {
+    this.quick = new PreviewQuickCheck(compute, (status) => this.post({ type: 'quickCheck', status }));
+    // The page gets no worker: the compute page's worker and WASM URLs are left out of its init.
     loadComputePage(
       panel,
       extensionUri,
       'preview',
-      (urls): PreviewInit => ({
+      (): PreviewInit => ({
         protocolVersion: PREVIEW_PROTOCOL_VERSION,
         title: panel.title,
-        backend: settings().backend,
-        ...urls,
+        configUri: document.uri.toString(),
       }),
       ['experiment', 'preview'],
     );
@@ -85,7 +106,10 @@ export class PreviewPanel implements vscode.Disposable {
         if (isMessageOf<FromPreview>(msg, FROM_PREVIEW_TYPES)) void dispatch(this.handlers, msg);
       }),
       vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.document === this.document) this.schedule();
+        if (e.document !== this.document || e.contentChanges.length === 0) return;
+        // At once, not after the debounce: the worker stops training a config that is gone.
+        this.quick.cancel('Quick check discarded: the config changed.');
+        this.schedule();
       }),
       vscode.workspace.onDidCloseTextDocument((d) => {
         if (d === this.document) this.dispose();
@@ -95,22 +119,65 @@ export class PreviewPanel implements vscode.Disposable {
   }
 
   /** Opens (or reveals) the preview of a config document beside it. */
-  static show(context: vscode.ExtensionContext, calibration: Calibration, document: vscode.TextDocument): PreviewPanel {
-    const key = document.uri.toString();
-    const existing = PreviewPanel.open.get(key);
+  static show(
+    context: vscode.ExtensionContext,
+    calibration: Calibration,
+    compute: HostCompute,
+    document: vscode.TextDocument,
+  ): PreviewPanel {
+    const existing = PreviewPanel.open.get(document.uri.toString());
     if (existing) {
       existing.panel.reveal(vscode.ViewColumn.Beside, true);
       return existing;
     }
     const panel = vscode.window.createWebviewPanel(
       PREVIEW_VIEW_TYPE,
-      `Preview: ${path.basename(document.uri.path).replace(/\.experiment\.ya?ml$/, '')}`,
+      titleOf(document.uri),
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-      { enableScripts: true, retainContextWhenHidden: true },
+      { enableScripts: true },
     );
+    return PreviewPanel.adopt(context, calibration, compute, document, panel);
+  }
+
+  /**
+   * Brings back, after a window reload, the previews that were open: VS Code restores each panel
+   * (in its place beside the config) with the state its page saved, which names the config.
+   */
+  static registerSerializer(
+    context: vscode.ExtensionContext,
+    calibration: Calibration,
+    compute: HostCompute,
+  ): vscode.Disposable {
+    return vscode.window.registerWebviewPanelSerializer(PREVIEW_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown) => {
+        const configUri = (state as Partial<PreviewState> | undefined)?.configUri;
+        try {
+          if (typeof configUri !== 'string') throw new Error('the panel saved no config');
+          const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(configUri, true));
+          if (PreviewPanel.open.has(document.uri.toString())) throw new Error('already open');
+          panel.title = titleOf(document.uri);
+          PreviewPanel.adopt(context, calibration, compute, document, panel);
+        } catch (e) {
+          // A config deleted or renamed since, or state from an older page: close the empty panel.
+          log().info(
+            `Not restoring a preview (${configUri ?? 'no config'}): ${e instanceof Error ? e.message : String(e)}`,
+          );
+          panel.dispose();
+        }
+      },
+    });
+  }
+
+  private static adopt(
+    context: vscode.ExtensionContext,
+    calibration: Calibration,
+    compute: HostCompute,
+    document: vscode.TextDocument,
+    panel: vscode.WebviewPanel,
+  ): PreviewPanel {
     panel.iconPath = panelIcon(context.extensionUri);
-    const created = new PreviewPanel(document, panel, calibration, context.extensionUri);
-    PreviewPanel.open.set(key, created);
+    const created = new PreviewPanel(document, panel, calibration, compute, context.extensionUri);
+    PreviewPanel.open.set(document.uri.toString(), created);
     return created;
   }
 
@@ -133,8 +200,12 @@ export class PreviewPanel implements vscode.Disposable {
       this.charts = m.charts;
       this.renderMs = m.ms;
     },
-    quickCheck: (m) => {
-      this.quickCheck = { version: m.version, state: m.state, message: m.message, points: m.points };
+    measuredDrawn: (m) => {
+      this.measuredDrawn.push({ version: m.version, points: m.points });
+      if (this.measuredDrawn.length > DRAWN_KEPT) this.measuredDrawn.shift();
+    },
+    cancelQuickCheck: (m) => {
+      if (this.quick.status()?.version === m.version) this.quick.cancel('Quick check cancelled.');
     },
     run: async () => {
       await vscode.commands.executeCommand('superpositionLab.runExperiment', this.document.uri);
@@ -180,8 +251,10 @@ export class PreviewPanel implements vscode.Disposable {
       }
     }
     if (version !== this.document.version) return; // edited meanwhile: that edit sends its own
+    const resent = version === this.sentVersion;
     this.sentVersion = version;
     const usable = problems.some((p) => p.code === 'config/counts') ? null : config;
+    const calibration = this.calibration.factor();
     this.post({
       type: 'config',
       version,
@@ -189,8 +262,15 @@ export class PreviewPanel implements vscode.Disposable {
       config: usable,
       problems,
       counts,
-      calibration: this.calibration.factor(),
+      calibration,
     });
+    const status = this.quick.status();
+    if (resent && status?.version === version) {
+      // The same text to a page shown again: its check goes on (or stays as it ended), not rerun.
+      this.post({ type: 'quickCheck', status });
+    } else if (usable !== null) {
+      this.quick.schedule({ version, config: usable, counts, calibration }, QUICK_DELAY_MS);
+    }
   }
 
   /** The counts file, parsed once per modification time. */
@@ -212,7 +292,10 @@ export class PreviewPanel implements vscode.Disposable {
       renderedVersion: this.renderedVersion,
       charts: this.charts,
       renderMs: this.renderMs,
-      quickCheck: this.quickCheck,
+      where: 'extension host',
+      quickCheck: quickCheckDiagnostics(this.quick),
+      quickCheckEnds: [...this.quick.ends()],
+      measuredDrawn: [...this.measuredDrawn],
       cspViolations: this.cspViolations,
     };
   }
@@ -221,8 +304,26 @@ export class PreviewPanel implements vscode.Disposable {
     if (this.disposed) return;
     this.disposed = true;
     clearTimeout(this.timer);
+    this.quick.dispose();
     PreviewPanel.open.delete(this.document.uri.toString());
     this.disposables.forEach((d) => d.dispose());
     this.panel.dispose();
   }
+}
+
+function titleOf(uri: vscode.Uri): string {
+  return `Preview: ${path.basename(uri.path).replace(/\.experiment\.ya?ml$/, '')}`;
+}
+
+function quickCheckDiagnostics(quick: PreviewQuickCheck): PreviewDiagnostics['quickCheck'] {
+  const s = quick.status();
+  if (s === null) return null;
+  return {
+    version: s.version,
+    state: s.state,
+    message: s.message,
+    points: s.points.length,
+    fraction: s.fraction,
+    backend: s.backend,
+  };
 }

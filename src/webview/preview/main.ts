@@ -1,16 +1,15 @@
 // The live preview beside an experiment config. Every `config` message (one per edit, tagged with
-// the document version) redraws the theory at once; then, after a pause in typing, a quick check
-// trains a few short runs in the worker and adds their measured losses to the predictions. A new
-// version cancels the check in flight, and results carry their version: an old one is dropped,
-// never drawn as current.
+// the document version) redraws the theory at once; then, after a pause in typing, the extension
+// host runs a quick check (a few short runs on its compute worker) and sends its status and
+// measured losses, which are added to the predictions. The page computes only the theory: it has
+// no worker. Every status carries its version, and one that is not the latest config's is
+// dropped, so an old result is never drawn as current.
 
 import type { ExperimentConfig } from '../../core/config/schema';
 import type { ChartData } from '../../core/charts/analysisSpecs';
 import { frequencySpec, predictionSpec, welchSpec, type MeasuredPoint } from '../../core/charts/previewSpecs';
-import { previewTheory, seriesLabelOf, type PreviewTheory } from '../../core/toy/theory';
+import { previewTheory, type PreviewTheory } from '../../core/toy/theory';
 import { estimateSeconds, formatDuration } from '../../core/config/costModel';
-import { quickCheckPlan } from '../../core/toy/quickCheck';
-import { featureFrequencies } from '../../core/toy/distributions';
 import { expandSweep } from '../../core/config/sweep';
 import { dispatch, isMessageOf, type Handlers } from '../../shared/channel';
 import {
@@ -18,25 +17,23 @@ import {
   TO_PREVIEW_TYPES,
   type FromPreview,
   type PreviewInit,
-  type QuickCheckState,
+  type PreviewState,
+  type QuickCheckStatus,
   type ToPreview,
 } from '../../shared/previewProtocol';
 import { readInit, vscodeApi } from '../vscodeApi';
 import { h } from '../dom';
 import { onThemeChange, type Chart } from '../charts/vegaChart';
 import { chartFigure } from '../charts/chartFigure';
-import { WorkerClient, JobError } from '../workerClient';
 import { fileSlug } from '../../core/format';
-
-/** The quick check starts after this long without edits. */
-const QUICK_DELAY_MS = 600;
 
 type ConfigMessage = Extract<ToPreview, { type: 'config' }>;
 
 const init = readInit<PreviewInit>();
-const api = vscodeApi<unknown>();
+const api = vscodeApi<PreviewState>();
 const post = (m: FromPreview) => api.postMessage(m);
-const client = new WorkerClient({ workerUrl: init.workerUrl, wasmUrls: init.wasmUrls });
+// Read back by the host's WebviewPanelSerializer after a window reload.
+api.setState({ configUri: init.configUri });
 const app = document.getElementById('app')!;
 
 /** The latest message; `shown` is the latest one that had a valid config (its plots stay up). */
@@ -58,111 +55,85 @@ interface Drawn {
 }
 let drawn: Drawn | null = null;
 let themeChanged = false;
-let measured: MeasuredPoint[] = [];
-let quick: { version: number; state: QuickCheckState; message: string; jobId?: string } | null = null;
-let quickTimer: ReturnType<typeof setTimeout> | undefined;
+let measured: readonly MeasuredPoint[] = [];
+/** The latest quick-check status of the latest config's version (older ones are dropped). */
+let quick: QuickCheckStatus | null = null;
 
-function setQuick(version: number, state: QuickCheckState, message: string, jobId?: string): void {
-  quick = { version, state, message, jobId };
-  post({ type: 'quickCheck', version, state, message, points: measured.length });
+function showQuickStatus(): void {
   const el = document.getElementById('quick-status');
-  if (el) el.replaceWith(quickStatus());
-}
-
-/** Cancels the quick check in flight (its results will be dropped by version anyway). */
-function cancelQuick(reason: string): void {
-  clearTimeout(quickTimer);
-  if (quick && (quick.state === 'running' || quick.state === 'waiting')) {
-    if (quick.jobId) client.cancel(quick.jobId);
-    setQuick(quick.version, 'cancelled', reason);
+  if (!el) return;
+  // Progress within one state updates in place, so the Cancel button is not swapped under a click.
+  const same =
+    quick !== null &&
+    el.dataset['version'] === String(quick.version) &&
+    el.dataset['state'] === quick.state &&
+    el.querySelector('#quick-where')?.textContent === whereText(quick);
+  const message = el.querySelector<HTMLElement>('.quick-message');
+  const progress = el.querySelector<HTMLProgressElement>('#quick-progress');
+  if (same && message && (progress || quick!.state !== 'running')) {
+    message.textContent = quick!.message;
+    if (progress) progress.value = quick!.fraction;
+  } else {
+    el.replaceWith(quickStatus());
   }
 }
 
-async function runQuickCheck(message: ConfigMessage, config: ExperimentConfig): Promise<void> {
-  const version = message.version;
-  const plan = quickCheckPlan(config, message.calibration);
-  if (plan.runs.length === 0) {
-    setQuick(version, 'skipped', `Quick check skipped: ${plan.skipped ?? 'nothing to run'}.`);
-    return;
-  }
-  const t0 = performance.now();
-  const frequencies = new Map<string, ReturnType<typeof featureFrequencies>>();
-  for (const [i, spec] of plan.runs.entries()) {
-    if (latest?.version !== version) return; // superseded: the new version has its own check
-    const v = spec.values;
-    const key = `${v.distribution}|${v.exponent}|${v.density}`;
-    let f = frequencies.get(key);
-    if (!f) {
-      f = featureFrequencies({
-        distribution: v.distribution,
-        n: spec.n,
-        exponent: v.exponent ?? 0,
-        scale: spec.scale,
-        density: v.density,
-        counts: message.counts,
-      });
-      frequencies.set(key, f);
-    }
-    setQuick(
-      version,
-      'running',
-      `Quick check: run ${i + 1} of ${plan.runs.length} (m = ${v.width}, ${spec.steps} steps, B = ${spec.batch})…`,
-    );
-    try {
-      const { jobId, result } = await client.run(
-        {
-          kind: 'train',
-          spec,
-          frequencies: { p: Array.from(f.p), capped: f.capped, effectiveDensity: f.effectiveDensity },
-        },
-        init.backend,
-      );
-      if (quick?.version === version) quick.jobId = jobId;
-      const done = await result;
-      if (done.kind !== 'train' || latest?.version !== version) return;
-      measured.push({ series: seriesLabelOf(v), m: v.width, loss: done.result.finalLoss });
-      const view = predictionChart?.result.view;
-      if (view && shown?.message.version === version) {
-        view.data(
-          'measured',
-          measured.map((p) => ({ ...p })),
-        );
-        await view.runAsync();
-      }
-    } catch (e) {
-      if (latest?.version !== version) return;
-      const cancelled = e instanceof JobError && e.wire.code === 'job/cancelled';
-      setQuick(
-        version,
-        cancelled ? 'cancelled' : 'failed',
-        cancelled ? 'Quick check cancelled.' : `Quick check failed: ${e instanceof Error ? e.message : String(e)}`,
-      );
-      return;
-    }
-  }
-  const seconds = (performance.now() - t0) / 1000;
-  setQuick(
-    version,
-    'done',
-    `Quick check: ${plan.runs.length} short runs in ${seconds.toFixed(1)} s (♦ on the loss plot; fewer steps than the real runs, so above them).`,
+/** Where the check computes, once its worker has said (null before). */
+const whereText = (q: QuickCheckStatus): string | undefined =>
+  q.backend === null ? undefined : `Computed in the extension host on ${q.backend}.`;
+
+/** Puts `measured` on the loss plot (when drawn) and tells the host what is shown now. */
+async function drawMeasured(): Promise<void> {
+  const view = predictionChart?.result.view;
+  if (!view || !shown) return;
+  view.data(
+    'measured',
+    measured.map((p) => ({ ...p })),
   );
+  await view.runAsync();
+  post({ type: 'measuredDrawn', version: shown.message.version, points: measured.length });
+}
+
+function onQuickCheck(status: QuickCheckStatus): void {
+  // A status of an older (or, before its config arrives, newer) version is not about this text.
+  if (status.version !== latest?.version) return;
+  quick = status;
+  showQuickStatus();
+  if (shown?.message.version === status.version && status.points.length !== measured.length) {
+    measured = status.points;
+    void drawMeasured();
+  }
 }
 
 function quickStatus(): HTMLElement {
   const el = h('div', { class: 'status', attrs: { id: 'quick-status', 'aria-live': 'polite' } });
   if (!quick) return el;
-  el.dataset['version'] = String(quick.version);
-  el.dataset['state'] = quick.state;
-  el.append(h('span', { class: quick.state === 'failed' ? 'error' : 'muted', text: quick.message }));
-  if (quick.state === 'running' || quick.state === 'waiting') {
+  const { version, state } = quick;
+  el.dataset['version'] = String(version);
+  el.dataset['state'] = state;
+  el.append(h('span', { class: `quick-message ${state === 'failed' ? 'error' : 'muted'}`, text: quick.message }));
+  if (state === 'running') {
+    el.append(
+      h('progress', {
+        attrs: { id: 'quick-progress', max: '1', value: String(quick.fraction), 'aria-label': 'Quick check progress' },
+      }),
+    );
+  }
+  if (state === 'running' || state === 'waiting') {
     el.append(
       h('button', {
         text: 'Cancel',
         class: 'small',
         attrs: { type: 'button', id: 'quick-cancel' },
-        on: { click: () => cancelQuick('Quick check cancelled.') },
+        on: { click: () => post({ type: 'cancelQuickCheck', version }) },
       }),
     );
+  }
+  const where = whereText(quick);
+  if (where !== undefined) {
+    // data-backend: the backend's name alone ("wasm"), for tests and styles.
+    const name = quick.backend!.split(/[ ;]/, 1)[0]!;
+    el.append(h('span', { class: 'muted', attrs: { id: 'quick-where', 'data-backend': name }, text: where }));
   }
   return el;
 }
@@ -336,6 +307,7 @@ async function render(): Promise<void> {
   body.append(grid, gridTable(theory, config));
   if (reuse) {
     post({ type: 'rendered', version: message.version, charts: [...drawn!.ids], ms: performance.now() - t0 });
+    await drawMeasured();
     return;
   }
   const ids: string[] = [];
@@ -349,6 +321,8 @@ async function render(): Promise<void> {
   drawn =
     ids.length === specs.length ? { grid, ids, skeletons: specs.map((s) => skeleton(s.data.spec)), holders } : null;
   post({ type: 'rendered', version: message.version, charts: ids, ms: performance.now() - t0 });
+  // Points that landed while the charts were built are not in their specs: put them in now.
+  await drawMeasured();
 }
 
 function disposeCharts(): void {
@@ -362,15 +336,13 @@ const handlers: Handlers<ToPreview> = {
   config: (m) => {
     if (latest && m.version < latest.version) return; // out of order: never go back
     latest = m;
-    cancelQuick('Quick check discarded: the config changed.');
+    // The host's check of this version (if any) reports next; the old one's status no longer applies.
+    if (quick?.version !== m.version) quick = null;
     if (m.config !== null) {
       try {
         const theory = previewTheory(m.config, m.counts);
         if (shown?.message.version !== m.version) measured = [];
         shown = { message: m, config: m.config, theory };
-        const config = m.config;
-        setQuick(m.version, 'waiting', 'Quick check starts when you stop typing…');
-        quickTimer = setTimeout(() => void runQuickCheck(m, config), QUICK_DELAY_MS);
       } catch (e) {
         // Theory of a valid config should not fail; if it does, say so and keep the text intact.
         latest = {
@@ -392,6 +364,7 @@ const handlers: Handlers<ToPreview> = {
     }
     void render();
   },
+  quickCheck: (m) => onQuickCheck(m.status),
 };
 
 window.addEventListener('message', (e: MessageEvent) => {
@@ -405,6 +378,5 @@ onThemeChange(() => {
   themeChanged = true;
   void render();
 });
-window.addEventListener('unload', () => client.dispose());
 
 post({ type: 'ready', protocolVersion: PREVIEW_PROTOCOL_VERSION });
