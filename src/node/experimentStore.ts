@@ -128,6 +128,17 @@ export async function resolveOutDir(configFile: string, name: string, outDir?: s
   return candidate;
 }
 
+/** The empirical counts file a config names (`data.counts`, relative to the config), parsed. */
+export async function readCountsFile(file: string): Promise<number[]> {
+  const text = await readStoreText(file, READ_LIMITS.counts);
+  if (text === null) throw new CoreError('file/not-found', messages.notFound(file));
+  return parseCounts(text, file);
+}
+
+/** Where a config's counts file is: relative to the config's folder. */
+export const countsPath = (configFile: string, counts: string): string =>
+  path.resolve(path.dirname(configFile), counts);
+
 async function frequenciesFor(
   config: ExperimentConfig,
   configFile: string,
@@ -139,10 +150,7 @@ async function frequenciesFor(
     const key = frequencyKey(r.values);
     if (out.has(key)) continue;
     if (r.values.distribution === 'empirical' && counts === undefined) {
-      const countsPath = path.resolve(path.dirname(configFile), config.data.counts!);
-      const text = await readStoreText(countsPath, READ_LIMITS.counts);
-      if (text === null) throw new CoreError('file/not-found', messages.notFound(countsPath));
-      counts = parseCounts(text, countsPath);
+      counts = await readCountsFile(countsPath(configFile, config.data.counts!));
     }
     out.set(
       key,

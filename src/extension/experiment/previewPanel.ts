@@ -9,10 +9,10 @@
 // again says `ready`, and gets the config and the quick check's latest status, without a rerun.
 
 import * as vscode from 'vscode';
-import { READ_LIMITS, readRegularText, statRegularFile } from '../../node/safeRead';
+import { statRegularFile } from '../../node/safeRead';
 import * as path from 'node:path';
 import { checkConfigForEditor } from '../../core/config/editorCheck';
-import { parseCounts } from '../../core/toy/distributions';
+import { countsPath, readCountsFile } from '../../node/experimentStore';
 import { CoreError, messages, toWireError } from '../../core/errors';
 import { dispatch, isMessageOf, type Handlers } from '../../shared/channel';
 import {
@@ -237,7 +237,7 @@ export class PreviewPanel implements vscode.Disposable {
     const config = parsed.config;
     if (config && config.data.counts !== null && this.document.uri.scheme === 'file') {
       try {
-        counts = await this.readCounts(path.resolve(path.dirname(this.document.uri.fsPath), config.data.counts));
+        counts = await this.readCounts(countsPath(this.document.uri.fsPath, config.data.counts));
       } catch (e) {
         problems.push({
           severity: 'error',
@@ -278,9 +278,7 @@ export class PreviewPanel implements vscode.Disposable {
     const info = await statRegularFile(file, file);
     if (info === null) throw new CoreError('file/not-found', messages.notFound(file));
     if (this.countsCache?.file === file && this.countsCache.mtime === info.mtimeMs) return this.countsCache.counts;
-    const text = await readRegularText(file, file, READ_LIMITS.counts);
-    if (text === null) throw new CoreError('file/not-found', messages.notFound(file));
-    const counts = parseCounts(text, file);
+    const counts = await readCountsFile(file);
     this.countsCache = { file, mtime: info.mtimeMs, counts };
     return counts;
   }
