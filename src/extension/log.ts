@@ -22,3 +22,8 @@ export function showError(context: string, e: unknown): void {
     if (choice === 'Show Log') log().show();
   });
 }
+
+/** For `listen()`: a panel's message handler that failed is shown to the user and logged. */
+export function handlerFailed(panel: string): (error: unknown, type: string) => void {
+  return (error, type) => showError(`${panel}: handling “${type}”`, error);
+}

@@ -9,7 +9,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { probeMatMul } from '../core/compute/probe';
 import type { BackendReport } from '../core/compute/backend';
 import { CoreError, messages, toWireError } from '../core/errors';
-import { dispatch, isMessageOf, type Handlers } from '../shared/channel';
+import { listen, type Handlers } from '../shared/channel';
 import {
   TO_NODE_WORKER_TYPES,
   type FromNodeWorker,
@@ -88,6 +88,8 @@ const handlers: Handlers<ToNodeWorker> = {
   },
 };
 
-port.on('message', (m: unknown) => {
-  if (isMessageOf<ToNodeWorker>(m, TO_NODE_WORKER_TYPES)) void dispatch(handlers, m);
-});
+// `run` answers every failure itself; anything else that throws is a bug, reported on stderr.
+port.on(
+  'message',
+  listen(TO_NODE_WORKER_TYPES, handlers, (e, type) => console.error(`nodeWorker: handling ${type}:`, e)),
+);

@@ -21,9 +21,13 @@ export function listen<M extends { readonly type: string }>(
   types: ReadonlySet<M['type']>,
   handlers: Handlers<M>,
   onError: (error: unknown, type: M['type']) => void,
+  onUnknown?: (value: unknown) => void,
 ): (value: unknown) => void {
   return (value) => {
-    if (!isMessageOf<M>(value, types)) return;
+    if (!isMessageOf<M>(value, types)) {
+      onUnknown?.(value);
+      return;
+    }
     try {
       const done = dispatch(handlers, value);
       if (done instanceof Promise) done.catch((e: unknown) => onError(e, value.type));

@@ -27,3 +27,14 @@ export function h<K extends keyof HTMLElementTagNameMap>(
 export function clear(el: Element): void {
   el.replaceChildren();
 }
+
+/**
+ * A failure the page could not handle (a message handler threw): shown at the top of the page as
+ * an alert, never swallowed. Pages pass this to `listen()` (src/shared/channel.ts).
+ */
+export function showPageError(error: unknown, type: string): void {
+  const message = error instanceof Error ? error.message : String(error);
+  const banner = h('div', { class: 'page-error', attrs: { role: 'alert' } }, `Could not handle “${type}”: ${message}`);
+  document.body.prepend(banner);
+  console.error(`[superposition-lab] ${type}:`, error);
+}

@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { checkConfigForEditor } from '../../core/config/editorCheck';
 import { countsPath, readCountsFile } from '../../node/experimentStore';
 import { CoreError, messages, toWireError } from '../../core/errors';
-import { dispatch, isMessageOf, type Handlers } from '../../shared/channel';
+import { listen, type Handlers } from '../../shared/channel';
 import {
   FROM_PREVIEW_TYPES,
   PREVIEW_PROTOCOL_VERSION,
@@ -27,7 +27,7 @@ import {
 import type { HostCompute } from '../compute/hostCompute';
 import { PreviewQuickCheck, type QuickCheckEnd } from './previewQuickCheck';
 import { loadComputePage } from '../computePage';
-import { log } from '../log';
+import { handlerFailed, log } from '../log';
 import { saveExport } from '../analysis/exports';
 import type { Calibration } from './calibration';
 import { panelIcon } from '../panelIcon';
@@ -102,9 +102,7 @@ export class PreviewPanel implements vscode.Disposable {
       ['experiment', 'preview'],
     );
     this.disposables.push(
-      panel.webview.onDidReceiveMessage((msg: unknown) => {
-        if (isMessageOf<FromPreview>(msg, FROM_PREVIEW_TYPES)) void dispatch(this.handlers, msg);
-      }),
+      panel.webview.onDidReceiveMessage(listen(FROM_PREVIEW_TYPES, this.handlers, handlerFailed('Experiment preview'))),
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.document !== this.document || e.contentChanges.length === 0) return;
         // At once, not after the debounce: the worker stops training a config that is gone.

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { CoreError, messages, toWireError } from '../../core/errors';
 import { computeTensorStats } from '../../core/safetensors/stats';
-import { dispatch, isMessageOf, type Handlers } from '../../shared/channel';
+import { listen, type Handlers } from '../../shared/channel';
 import {
   FROM_VIEWER_TYPES,
   VIEWER_PROTOCOL_VERSION,
@@ -15,7 +15,7 @@ import {
   type ToViewer,
 } from '../../shared/viewerProtocol';
 import { hostFilesFor } from '../files';
-import { log } from '../log';
+import { handlerFailed, log } from '../log';
 import { settings } from '../settings';
 import { makeNonce, webviewHtml } from '../webviewHtml';
 import { CheckpointDocument } from './checkpointDocument';
@@ -67,10 +67,11 @@ class ViewerPanel implements vscode.Disposable {
       init: { protocolVersion: VIEWER_PROTOCOL_VERSION, source: document.displayName },
     });
     this.disposables.push(
-      webview.onDidReceiveMessage((msg: unknown) => {
-        if (isMessageOf<FromViewer>(msg, FROM_VIEWER_TYPES)) void dispatch(this.handlers, msg);
-        else log().warn(`Viewer sent an unknown message: ${JSON.stringify(msg)?.slice(0, 200)}`);
-      }),
+      webview.onDidReceiveMessage(
+        listen(FROM_VIEWER_TYPES, this.handlers, handlerFailed('Checkpoint viewer'), (msg) =>
+          log().warn(`Viewer sent an unknown message: ${JSON.stringify(msg)?.slice(0, 200)}`),
+        ),
+      ),
       document.onDidReload(() => this.sendState()),
       panel.onDidDispose(() => this.dispose()),
     );

@@ -11,7 +11,7 @@ import { frequencySpec, predictionSpec, welchSpec, type MeasuredPoint } from '..
 import { previewTheory, type PreviewTheory } from '../../core/toy/theory';
 import { estimateSeconds, formatDuration } from '../../core/config/costModel';
 import { expandSweep } from '../../core/config/sweep';
-import { dispatch, isMessageOf, type Handlers } from '../../shared/channel';
+import { listen, type Handlers } from '../../shared/channel';
 import {
   PREVIEW_PROTOCOL_VERSION,
   TO_PREVIEW_TYPES,
@@ -22,7 +22,7 @@ import {
   type ToPreview,
 } from '../../shared/previewProtocol';
 import { readInit, vscodeApi } from '../vscodeApi';
-import { h } from '../dom';
+import { h, showPageError } from '../dom';
 import { onThemeChange, type Chart } from '../charts/vegaChart';
 import { chartFigure } from '../charts/chartFigure';
 import { fileSlug } from '../../core/format';
@@ -367,8 +367,9 @@ const handlers: Handlers<ToPreview> = {
   quickCheck: (m) => onQuickCheck(m.status),
 };
 
+const receive = listen(TO_PREVIEW_TYPES, handlers, showPageError);
 window.addEventListener('message', (e: MessageEvent) => {
-  if (isMessageOf<ToPreview>(e.data, TO_PREVIEW_TYPES)) void dispatch(handlers, e.data);
+  receive(e.data);
 });
 document.addEventListener('securitypolicyviolation', (e) =>
   post({ type: 'cspViolation', directive: e.violatedDirective, blockedURI: e.blockedURI }),

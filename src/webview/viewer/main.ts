@@ -6,7 +6,7 @@ import type { CheckpointModel, ModelTensor } from '../../core/safetensors/model'
 import type { TensorStats } from '../../core/safetensors/stats';
 import type { WireError } from '../../core/errors';
 import { formatBytes, formatInteger, formatShape } from '../../core/format';
-import { dispatch, isMessageOf, type Handlers } from '../../shared/channel';
+import { listen, type Handlers } from '../../shared/channel';
 import {
   TO_VIEWER_TYPES,
   VIEWER_PROTOCOL_VERSION,
@@ -15,7 +15,7 @@ import {
   type ToViewer,
 } from '../../shared/viewerProtocol';
 import { readInit, vscodeApi } from '../vscodeApi';
-import { h } from '../dom';
+import { h, showPageError } from '../dom';
 import { onThemeChange } from '../charts/vegaChart';
 import {
   DEFAULT_QUERY,
@@ -335,8 +335,9 @@ const handlers: Handlers<ToViewer> = {
   },
 };
 
+const receive = listen(TO_VIEWER_TYPES, handlers, showPageError);
 window.addEventListener('message', (e: MessageEvent) => {
-  if (isMessageOf<ToViewer>(e.data, TO_VIEWER_TYPES)) void dispatch(handlers, e.data);
+  receive(e.data);
 });
 document.addEventListener('securitypolicyviolation', (e) =>
   post({ type: 'cspViolation', directive: e.violatedDirective, blockedURI: e.blockedURI }),
