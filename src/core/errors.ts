@@ -68,6 +68,8 @@ export type ErrorCode =
   | 'compute/worker-crashed'
   /** The GPU device went away in the middle of a job (driver reset, out of memory, destroyed). */
   | 'compute/device-lost'
+  /** A run's tensor is larger than the GPU allows in one buffer (the message names both sizes). */
+  | 'compute/too-large'
   /** No TF.js backend could be initialised here (each one's reason is in the message). */
   | 'compute/no-backend'
   /** A job reported nothing for longer than its watchdog allows and was abandoned. */

@@ -20,6 +20,7 @@ interface DawnAdapter {
 }
 
 export interface DawnDevice {
+  readonly limits: Readonly<Record<string, number>>;
   readonly lost: Promise<{ readonly reason: string; readonly message: string }>;
   destroy(): void;
 }

@@ -21,6 +21,8 @@ import { analyzeFileJob } from './analyzeFileJob';
 import { selectNodeBackend } from './nodeBackend';
 import { webgpuDevice, webgpuLost } from './dawn';
 import { describeAdapter } from '../core/compute/describeBackend';
+import { bufferLimitProblem, trainingBuffers } from '../core/compute/gpuLimits';
+import type { RunSpec } from '../core/config/sweep';
 
 const port = parentPort;
 if (port === null) throw new Error('nodeWorker.js runs as a worker thread (new Worker(...)), not as a script');
@@ -41,6 +43,21 @@ function explain(e: unknown, report: BackendReport | undefined, cancelledByUser:
   return new CoreError('compute/device-lost', messages.deviceLost(adapter, lost));
 }
 
+/** A run whose tensors do not fit the device's buffers stops here, with the sizes, not in TF.js. */
+function refuseOversizedRun(spec: RunSpec, report: BackendReport): void {
+  const limits = webgpuDevice()?.limits;
+  if (limits === undefined) return;
+  const problem = bufferLimitProblem(
+    trainingBuffers(spec.n, spec.values.width, spec.batch),
+    {
+      maxStorageBufferBindingSize: limits['maxStorageBufferBindingSize'] ?? Infinity,
+      maxBufferSize: limits['maxBufferSize'] ?? Infinity,
+    },
+    report.adapter === undefined ? 'this GPU' : describeAdapter(report.adapter),
+  );
+  if (problem !== null) throw new CoreError('compute/too-large', problem);
+}
+
 async function run(m: Extract<ToNodeWorker, { type: 'run' }>): Promise<void> {
   const state = { cancelled: false };
   jobs.set(m.jobId, state);
@@ -55,6 +72,7 @@ async function run(m: Extract<ToNodeWorker, { type: 'run' }>): Promise<void> {
       post({ type: 'done', jobId: m.jobId, result: { kind: 'probe', backend: report, maxAbsError, ms } });
     } else if (job.kind === 'train') {
       post({ type: 'started', jobId: m.jobId, backend: report, kernel: 'toy-model' });
+      if (report.name === 'webgpu') refuseOversizedRun(job.spec, report);
       const result = await trainJob(job, report, {
         isCancelled: () => state.cancelled || webgpuLost() !== null,
         progress: (step, mse) => {

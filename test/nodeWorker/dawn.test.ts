@@ -92,4 +92,20 @@ describe('Dawn on SwiftShader', () => {
       await none.terminate();
     }
   });
+  it('refuses a run whose W is larger than the device allows in one buffer, naming both sizes', async () => {
+    const [job] = await trainJobs(
+      tmp.dir,
+      'version: 1\nname: big\ndata:\n  features: 64\nmodel:\n  width: 8\ntrain:\n  steps: 10\n  batch: 8\n',
+    );
+    // 2^22 features × 1024 wide: W alone is 16 GiB, past any WebGPU buffer cap; nothing is allocated.
+    const huge = { ...job!, spec: { ...job!.spec, n: 2 ** 22, values: { ...job!.spec.values, width: 1024 } } };
+    const failure = (await gpu.run(huge).result.catch((e: unknown) => e)) as CoreError;
+    expect(failure.code).toBe('compute/too-large');
+    expect(failure.message).toMatch(
+      /^This run needs 16.0 GiB in one GPU buffer for W \(4,194,304 × 1,024 float32\), more than the [\d.]+ [MG]iB google swiftshader/,
+    );
+    // The worker is fine afterwards: the next run trains.
+    const ok = (await gpu.run(job!).result) as TrainResult;
+    expect(ok.result.backend).toBe('webgpu');
+  }, 120_000);
 });
