@@ -110,13 +110,12 @@ export function runSubject(
       // A cancel that raced the end of the job may surface as another error: report the cancel.
       return { kind: 'failed', error: cancelled ? { code: 'job/cancelled', message: messages.cancelled() } : error };
     })
-    .finally(() => {
+    .then((o) => {
       ledger.running--;
+      ledger.ended.push({ subjectId: subject.id, outcome: o.kind === 'done' ? 'done' : o.error.code, at: Date.now() });
+      if (ledger.ended.length > 20) ledger.ended.shift();
+      return o;
     });
-  void settled.then((o) => {
-    ledger.ended.push({ subjectId: subject.id, outcome: o.kind === 'done' ? 'done' : o.error.code, at: Date.now() });
-    if (ledger.ended.length > 20) ledger.ended.shift();
-  });
   void vscode.window.withProgress(
     {
       location: vscode.ProgressLocation.Notification,

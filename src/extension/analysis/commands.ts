@@ -12,6 +12,7 @@ import { toWireError } from '../../core/errors';
 import { log, showError } from '../log';
 import { ANALYSIS_VIEW_TYPE, AnalysisPanel, type AnalysisPanelDeps } from './analysisPanel';
 import { AnalysisPanelSerializer } from './serializer';
+import { parsePanelState } from './panelState';
 import { analysisJobLedger } from './analysisJob';
 import { ResultCache } from './resultCache';
 import { resolveSubject, type ResolvedSubject } from './subjects';
@@ -98,6 +99,8 @@ export function registerAnalysisCommands(context: vscode.ExtensionContext, compu
     ),
     // For the integration tests: restore a panel from saved page state, as after a window reload.
     vscode.commands.registerCommand('superpositionLab.diagnostics.restoreAnalysisPanel', async (saved: unknown) => {
+      // Bad state is refused before a tab exists (a tab opened and closed at once upsets the workbench).
+      if (parsePanelState(saved) === null) return false;
       const panel = vscode.window.createWebviewPanel(ANALYSIS_VIEW_TYPE, 'Superposition', vscode.ViewColumn.Beside, {
         enableScripts: true,
         retainContextWhenHidden: true,
