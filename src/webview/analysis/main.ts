@@ -3,8 +3,6 @@
 // then the summary with where it ran and the plots (or, in compare mode, the overlap-vs-1/m
 // scaling plot). It keeps what it was opened for with setState, so a reloaded window reopens it.
 
-import type { AnalysisReport } from '../../core/analysis/report';
-import type { WireError } from '../../core/errors';
 import {
   compareSpec,
   rowNormHistogramSpec,
@@ -12,7 +10,6 @@ import {
   sqOverlapSpec,
   type ChartData,
 } from '../../core/charts/analysisSpecs';
-import type { PartialNorms } from '../../core/analysis/superposition';
 import { linearFit } from '../../core/stats/regression';
 import { formatInteger, formatValue, fileSlug } from '../../core/format';
 import { dispatch, isMessageOf, type Handlers } from '../../shared/channel';
@@ -20,8 +17,6 @@ import {
   ANALYSIS_PROTOCOL_VERSION,
   TO_ANALYSIS_TYPES,
   type AnalysisInit,
-  type AnalysisSubject,
-  type ComputePlace,
   type FromAnalysis,
   type ToAnalysis,
 } from '../../shared/analysisProtocol';
@@ -29,30 +24,13 @@ import type { AnalysisSettings } from '../../shared/workerProtocol';
 import { readInit, vscodeApi } from '../vscodeApi';
 import { h } from '../dom';
 import { onThemeChange, type Chart } from '../charts/vegaChart';
-import { progressLabel } from '../viewer/progress';
 import { exportBar } from '../charts/exportBar';
 import { chartFigure } from '../charts/chartFigure';
 import { drawHeatmap } from './heatmap';
 import { summaryCard } from './summary';
-import { computeInfo, placeText } from './computeInfo';
-
-interface SubjectState {
-  readonly subject: AnalysisSubject;
-  status: 'queued' | 'running' | 'done' | 'failed';
-  fraction: number;
-  label: string;
-  startedAt: number;
-  /** The host's job for this subject while it runs (Cancel names it). */
-  jobId?: string;
-  /** Where the job runs or the result was computed. */
-  place?: ComputePlace;
-  report?: AnalysisReport;
-  cached?: boolean;
-  gram?: Float32Array;
-  error?: WireError;
-  /** Row norms of the rows analysed so far, while a job runs (a first plot before the report). */
-  partial?: { norms: PartialNorms; total: number };
-}
+import type { SubjectState } from './subjectState';
+import { compactStatus, statusId, statusLine, updateRunningStatus, type StatusActions } from './status';
+import { settingsForm } from './settingsForm';
 
 const init = readInit<AnalysisInit>();
 const api = vscodeApi<unknown>();
@@ -151,154 +129,26 @@ const handlers: Handlers<ToAnalysis> = {
 // ---------------------------------------------------------------------------------------------
 // Rendering.
 
-function statusLine(state: SubjectState): HTMLElement {
-  const line = h('div', {
-    class: 'status',
-    attrs: { 'aria-live': 'polite', id: `status-${fileSlug(state.subject.id)}` },
+const actions: StatusActions = {
+  cancel,
+  rerun: () => settings && post({ type: 'rerun', settings }),
+};
+
+/** The settings form; its Run again keeps the new settings for the next one. */
+const settingsBox = (s: AnalysisSettings) =>
+  settingsForm(s, (next) => {
+    settings = next;
+    post({ type: 'rerun', settings: next });
   });
-  switch (state.status) {
-    case 'queued':
-      line.append(h('span', { class: 'muted', text: 'Waiting…' }));
-      break;
-    case 'running': {
-      const pct = Math.round(state.fraction * 100);
-      line.append(
-        h('progress', { attrs: { max: '100', value: String(pct), 'aria-label': `Analysing ${state.subject.tensor}` } }),
-        h('span', {
-          class: 'muted',
-          text: `${progressLabel(state.fraction, performance.now() - state.startedAt)} · ${state.label}`,
-        }),
-        h('button', { text: 'Cancel', attrs: { type: 'button', class: 'cancel' }, on: { click: () => cancel(state) } }),
-      );
-      if (state.place) line.append(h('span', { class: 'muted compute', text: placeText(state.place) }));
-      break;
-    }
-    case 'done': {
-      const r = state.report!;
-      line.append(
-        h('span', {
-          class: 'muted',
-          attrs: { id: 'compute-info' },
-          text: computeInfo(r, state.cached === true, state.place),
-        }),
-      );
-      break;
-    }
-    case 'failed': {
-      const cancelled = state.error?.code === 'job/cancelled';
-      line.append(
-        h('span', {
-          class: cancelled ? 'muted' : 'error',
-          attrs: cancelled ? {} : { role: 'alert' },
-          text: cancelled ? 'Cancelled.' : (state.error?.message ?? 'Failed.'),
-        }),
-      );
-      line.append(
-        h('button', {
-          text: 'Run again',
-          attrs: { type: 'button' },
-          on: { click: () => settings && post({ type: 'rerun', settings }) },
-        }),
-      );
-      break;
-    }
-  }
-  return line;
-}
 
 /** Updates only the status lines (progress ticks), keeping focus on Cancel. */
 function renderStatus(): void {
   for (const state of subjects) {
-    const old = document.getElementById(`status-${fileSlug(state.subject.id)}`);
+    const old = document.getElementById(statusId(state));
     if (!old) continue;
-    if (init.mode === 'compare') {
-      old.replaceWith(compactStatus(state));
-      continue;
-    }
-    if (state.status === 'running' && old.querySelector('progress')) {
-      old.querySelector('progress')!.setAttribute('value', String(Math.round(state.fraction * 100)));
-      old.querySelector('span')!.textContent =
-        `${progressLabel(state.fraction, performance.now() - state.startedAt)} · ${state.label}`;
-      const compute = old.querySelector('.compute');
-      if (state.place && !compute) old.append(h('span', { class: 'muted compute', text: placeText(state.place) }));
-      const cancelButton = old.querySelector<HTMLButtonElement>('button.cancel');
-      if (cancelButton) cancelButton.disabled = state.label === 'cancelling…';
-    } else {
-      old.replaceWith(statusLine(state));
-    }
+    if (init.mode === 'compare') old.replaceWith(compactStatus(state));
+    else if (!updateRunningStatus(old, state)) old.replaceWith(statusLine(state, actions));
   }
-}
-
-/** A short status for a row of the compare table; the details go in the tooltip. */
-function compactStatus(state: SubjectState): HTMLElement {
-  switch (state.status) {
-    case 'queued':
-      return h('span', { class: 'muted', text: 'waiting' });
-    case 'running':
-      return h(
-        'span',
-        { class: 'muted', attrs: { id: `status-${fileSlug(state.subject.id)}` } },
-        h('progress', {
-          attrs: {
-            max: '100',
-            value: String(Math.round(state.fraction * 100)),
-            'aria-label': `Analysing ${state.subject.file}`,
-          },
-        }),
-        h('span', { text: ` ${Math.round(state.fraction * 100)}%` }),
-      );
-    case 'done':
-      return h('span', {
-        text: `✓ ${(state.report!.ms / 1000).toFixed(2)} s${state.cached ? ' (cached)' : ''}`,
-        attrs: { title: computeInfo(state.report!, state.cached === true, state.place) },
-      });
-    case 'failed':
-      return h('span', {
-        class: state.error?.code === 'job/cancelled' ? 'muted' : 'error',
-        text: state.error?.code === 'job/cancelled' ? 'cancelled' : 'failed',
-        attrs: { title: state.error?.message ?? '' },
-      });
-  }
-}
-
-function settingsForm(): HTMLElement {
-  const s = settings!;
-  const field = (label: string, name: keyof AnalysisSettings, value: number, help: string) =>
-    h(
-      'label',
-      { class: 'field', attrs: { title: help } },
-      `${label} `,
-      h('input', { attrs: { type: 'number', name, value: String(value), min: '0', step: 'any' } }),
-    );
-  const form = h(
-    'form',
-    { class: 'settings', attrs: { id: 'settings-form' } },
-    field(
-      'exact pairs up to n²·m =',
-      'pairBudget',
-      s.pairBudget,
-      'Beyond this, mean and max |overlap| are estimated from a sample of rows',
-    ),
-    field('sample rows', 'sampleRows', s.sampleRows, 'Rows sampled for pair statistics beyond the budget'),
-    field('seed', 'seed', s.seed, 'Seed of the row sample'),
-    h('button', { text: 'Run again', attrs: { type: 'submit' } }),
-  );
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
-    const data = new FormData(form);
-    const num = (k: string, fallback: number) => {
-      const x = Number(data.get(k));
-      return Number.isFinite(x) && x >= 0 ? x : fallback;
-    };
-    settings = {
-      ...s,
-      pairBudget: num('pairBudget', s.pairBudget),
-      sampleRows: Math.max(2, Math.round(num('sampleRows', s.sampleRows))),
-      seed: Math.round(num('seed', s.seed)),
-    };
-    post({ type: 'rerun', settings });
-  });
-  return h('details', { class: 'settings-box' }, h('summary', { text: 'Settings' }), form);
 }
 
 async function figure(id: string, data: ChartData, baseName: string, into: HTMLElement): Promise<void> {
@@ -341,7 +191,7 @@ async function renderSingle(state: SubjectState): Promise<string[]> {
     h('h1', { text: `Superposition of ${s.tensor}` }),
     h('p', { class: 'muted', text: `${s.file} · ${layoutText} · ${s.tensorChoice}` }),
   );
-  const parts: HTMLElement[] = [header, statusLine(state)];
+  const parts: HTMLElement[] = [header, statusLine(state, actions)];
   if (s.transposeHint && state.status !== 'running') {
     parts.push(
       h(
@@ -360,7 +210,7 @@ async function renderSingle(state: SubjectState): Promise<string[]> {
   const rendered: string[] = [];
   const body = h('div', { class: 'analysis-body' });
   parts.push(body);
-  if (settings) parts.push(settingsForm());
+  if (settings) parts.push(settingsBox(settings));
   app.replaceChildren(...parts);
   app.removeAttribute('aria-busy');
   const r = state.report;
@@ -470,7 +320,7 @@ async function renderCompare(): Promise<string[]> {
     ),
     table,
     plots,
-    ...(settings ? [settingsForm()] : []),
+    ...(settings ? [settingsBox(settings)] : []),
   );
   app.removeAttribute('aria-busy');
   const widths = new Set(done.map((s) => s.report!.m));
