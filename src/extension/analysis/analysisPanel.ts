@@ -292,9 +292,12 @@ export class AnalysisPanel implements vscode.Disposable {
     const outcome = await running.outcome;
     if (this.job === job) this.job = undefined;
     if (outcome.kind === 'done') {
-      await this.deps.cache
-        .put(resolved, settings, { report: outcome.report, place: outcome.place })
-        .catch((e: unknown) => log().warn(`Could not cache the analysis: ${toWireError(e).message}`));
+      // The worker opened the file itself: cache only if it is still the file that was resolved.
+      if (await unchanged(resolved)) {
+        await this.deps.cache
+          .put(resolved, settings, { report: outcome.report, place: outcome.place })
+          .catch((e: unknown) => log().warn(`Could not cache the analysis: ${toWireError(e).message}`));
+      }
       // A rerun with other settings while this ran: its result is stale, so it is only cached.
       if (settings !== this.settings) return;
       this.results.set(subject.id, { report: outcome.report, cached: false, place: outcome.place });
@@ -353,6 +356,16 @@ export class AnalysisPanel implements vscode.Disposable {
     this.job?.running.cancel();
     this.disposables.forEach((d) => d.dispose());
     this.panel.dispose();
+  }
+}
+
+/** Whether the subject's file still has the size and modification time it was resolved with. */
+async function unchanged(resolved: ResolvedSubject): Promise<boolean> {
+  try {
+    const stat = await vscode.workspace.fs.stat(resolved.fileUri);
+    return stat.size === resolved.size && stat.mtime === resolved.mtime;
+  } catch {
+    return false;
   }
 }
 
