@@ -31,7 +31,12 @@ export interface ComputePlace {
 /** What the panel was opened for, kept by the page (`setState`) so a reloaded window reopens it. */
 export interface AnalysisPanelState {
   readonly mode: 'single' | 'compare';
-  readonly requests: readonly { readonly uri: string; readonly tensor: string; readonly transpose: boolean }[];
+  readonly requests: readonly {
+    readonly uri: string;
+    /** The tensor asked for; null: the LM head, chosen again from the file. */
+    readonly tensor: string | null;
+    readonly transpose: boolean;
+  }[];
 }
 
 /** One matrix to analyse: a tensor of a checkpoint. */

@@ -19,6 +19,11 @@ describe('parsePanelState', () => {
     expect(parsePanelState(compare)).toEqual(compare);
   });
 
+  it('accepts a request for the LM head (tensor null), to be chosen again', () => {
+    const head = { mode: 'single', requests: [{ uri: 'file:///w.safetensors', tensor: null, transpose: false }] };
+    expect(parsePanelState(head)).toEqual(head);
+  });
+
   it('refuses missing, malformed or inconsistent state', () => {
     expect(parsePanelState(undefined)).toBeNull();
     expect(parsePanelState({})).toBeNull();

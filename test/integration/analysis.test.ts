@@ -216,7 +216,7 @@ suite('Superposition analysis in a real extension host', () => {
     const uri = workspaceFile('exthost-stories260K.safetensors'); // analysed and cached above
     const state = {
       mode: 'single',
-      requests: [{ uri: uri.toString(), tensor: 'tok_embeddings.weight', transpose: false }],
+      requests: [{ uri: uri.toString(), tensor: null, transpose: false }],
     };
     assert.strictEqual(
       await vscode.commands.executeCommand('superpositionLab.diagnostics.restoreAnalysisPanel', state),

@@ -127,7 +127,7 @@ async function samples() {
       type: 'subjects',
       subjects: [subject],
       settings,
-      state: { mode: 'single', requests: [{ uri: 'file:///m.safetensors', tensor: 'w', transpose: false }] },
+      state: { mode: 'single', requests: [{ uri: 'file:///m.safetensors', tensor: null, transpose: false }] },
     },
     result: { type: 'result', subjectId: subject.id, report, cached: true, place },
     heatmap: { type: 'heatmap', subjectId: subject.id, n: 4, gram: new ArrayBuffer(64) },

@@ -186,7 +186,7 @@ export class AnalysisPanel implements vscode.Disposable {
       mode: this.mode,
       requests: this.subjects.map((s) => ({
         uri: s.request.uri.toString(),
-        tensor: s.subject.tensor,
+        tensor: s.askedTensor,
         transpose: s.subject.layout.transpose,
       })),
     };

@@ -11,8 +11,8 @@ export function parsePanelState(x: unknown): AnalysisPanelState | null {
   if (!isObject(x) || (x['mode'] !== 'single' && x['mode'] !== 'compare') || !Array.isArray(x['requests'])) return null;
   const requests: AnalysisPanelState['requests'][number][] = [];
   for (const r of x['requests'] as unknown[]) {
-    if (!isObject(r) || typeof r['uri'] !== 'string' || typeof r['tensor'] !== 'string') return null;
-    if (typeof r['transpose'] !== 'boolean') return null;
+    if (!isObject(r) || typeof r['uri'] !== 'string' || typeof r['transpose'] !== 'boolean') return null;
+    if (typeof r['tensor'] !== 'string' && r['tensor'] !== null) return null;
     requests.push({ uri: r['uri'], tensor: r['tensor'], transpose: r['transpose'] });
   }
   const wanted = x['mode'] === 'single' ? requests.length === 1 : requests.length >= 2;

@@ -35,7 +35,9 @@ export class AnalysisPanelSerializer implements vscode.WebviewPanelSerializer {
     for (const r of state.requests) {
       const uri = vscode.Uri.parse(r.uri);
       try {
-        resolved.push(await resolveSubject({ uri, tensor: r.tensor, transpose: r.transpose }));
+        resolved.push(
+          await resolveSubject({ uri, ...(r.tensor === null ? {} : { tensor: r.tensor }), transpose: r.transpose }),
+        );
       } catch (e) {
         missing.push(`${vscode.workspace.asRelativePath(uri)}: ${toWireError(e).message}`);
       }

@@ -29,8 +29,10 @@ export interface ResolvedSubject {
    * opens itself; null for other file systems (virtual workspaces), which it cannot read.
    */
   readonly localPath: string | null;
-  /** What was asked for: to open the same tensor transposed. */
+  /** The tensor by name (to open it transposed), the file and orientation. */
   readonly request: SubjectRequest;
+  /** The tensor as asked for; null when the LM head was chosen (a restored panel chooses again). */
+  readonly askedTensor: string | null;
 }
 
 export function subjectId(uri: vscode.Uri, tensor: string, transpose: boolean): string {
@@ -62,5 +64,6 @@ export async function resolveSubject(request: SubjectRequest): Promise<ResolvedS
     mtime: stat.mtime,
     localPath: request.uri.scheme === 'file' ? request.uri.fsPath : null,
     request: { uri: request.uri, tensor: tensor.name, transpose },
+    askedTensor: request.tensor ?? null,
   };
 }
