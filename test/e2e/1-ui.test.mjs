@@ -294,7 +294,11 @@ describe('Superposition Lab in a real VS Code', () => {
   });
 
   uiTest('after a window reload the analysis panel comes back with its result, from the cache', async () => {
-    await page.reload();
+    // The workbench's own reload: it saves the open editors and the page's state before it goes
+    // (a bare page.reload() may leave before the browser storage is written).
+    const reloaded = page.waitForEvent('load', { timeout: 60_000 });
+    await runCommand(page, 'Developer: Reload Window');
+    await reloaded;
     await explorerRow(page, 'model.safetensors').waitFor({ timeout: 90_000 });
     // The serializer reopens the panel from the state its page saved; the result is cached.
     const frame = await webviewFrameWith(page, '#chart-row-norms[data-rendered="true"]', 90_000);
