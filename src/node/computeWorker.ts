@@ -5,6 +5,7 @@
 import { tmpdir } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { BackendPreference, BackendReport } from '../core/compute/backend';
+import type { PartialNorms } from '../core/analysis/superposition';
 import { CoreError, messages, type WireError } from '../core/errors';
 import { isMessageOf } from '../shared/channel';
 import {
@@ -35,6 +36,8 @@ export interface ComputeWorkerOptions {
 export interface JobHooks {
   readonly started?: (backend: BackendReport, kernel: string) => void;
   readonly progress?: (fraction: number) => void;
+  /** Row norms so far, from an `analyzeFile` job run with `partials`. */
+  readonly partial?: (norms: PartialNorms, total: number) => void;
   readonly trainProgress?: (step: number, mse: number) => void;
 }
 
@@ -122,6 +125,9 @@ export class ComputeWorker {
         return;
       case 'progress':
         p.hooks.progress?.(m.fraction);
+        return;
+      case 'partial':
+        p.hooks.partial?.(m.norms, m.total);
         return;
       case 'trainProgress':
         p.hooks.trainProgress?.(m.step, m.mse);

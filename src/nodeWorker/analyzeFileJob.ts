@@ -9,7 +9,12 @@ import { chooseKernel } from '../core/analysis/chooseKernel';
 import { matrixLayout } from '../core/analysis/rowBlocks';
 import { tfKernel } from '../core/compute/tfKernel';
 import { analysisReport } from '../core/analysis/report';
-import { DEFAULT_PAIR_BUDGET, DEFAULT_SAMPLE_ROWS } from '../core/analysis/superposition';
+import {
+  DEFAULT_PAIR_BUDGET,
+  DEFAULT_SAMPLE_ROWS,
+  type PartialNorms,
+  type SuperpositionAccumulator,
+} from '../core/analysis/superposition';
 import type { BackendReport } from '../core/compute/backend';
 import { CoreError, messages } from '../core/errors';
 import { nodeCheckpointFiles, openNodeReader } from '../node/files';
@@ -20,7 +25,12 @@ export interface AnalyzeFileHooks {
   readonly progress: (fraction: number) => void;
   /** Once the kernel is chosen, before the first block. */
   readonly started: (kernel: string) => void;
+  /** Row norms so far (only when the job asks for partials). */
+  readonly partial?: (norms: PartialNorms, total: number) => void;
 }
+
+/** Partial row norms cost O(rows seen) each: after the first block, then at most this often. */
+const PARTIAL_MS = 500;
 
 export async function analyzeFileJob(
   job: AnalyzeFileJob,
@@ -42,15 +52,25 @@ export async function analyzeFileJob(
   const pairBudget = job.pairBudget ?? DEFAULT_PAIR_BUDGET;
   const seed = job.seed ?? 0;
   const t0 = performance.now();
-  const { analysis } = await analyzeTensor(reader, opened.headers[tensor.shard]!, tensor, {
+  let lastPartial = -Infinity;
+  const onBlock = (acc: SuperpositionAccumulator) => {
+    // Not after the last block: the full report follows at once.
+    if (acc.rowsSeen >= layout.n || performance.now() - lastPartial < PARTIAL_MS) return;
+    lastPartial = performance.now();
+    hooks.partial?.(acc.partialNorms(), layout.n);
+  };
+  const { analysis, accumulator } = await analyzeTensor(reader, opened.headers[tensor.shard]!, tensor, {
     kernel,
     transpose: job.transpose,
     pairBudget,
     sampleRows: job.sampleRows ?? DEFAULT_SAMPLE_ROWS,
     seed,
     isCancelled: hooks.isCancelled,
+    heatmapMaxRows: job.heatmapMaxRows ?? 0,
     onProgress: hooks.progress,
+    ...(job.partials === true && hooks.partial !== undefined ? { onBlock } : {}),
   });
+  const gram = await accumulator.gramOfRows();
   const onTf = kernel.name !== 'float64';
   const report = analysisReport(
     {
@@ -67,5 +87,11 @@ export async function analyzeFileJob(
     },
     analysis,
   );
-  return { kind: 'analyzeFile', backend, report, transposeHint: job.transpose ? null : choice.transposeHint };
+  return {
+    kind: 'analyzeFile',
+    backend,
+    report,
+    transposeHint: job.transpose ? null : choice.transposeHint,
+    ...(gram === null ? {} : { gram: gram.buffer as ArrayBuffer }),
+  };
 }

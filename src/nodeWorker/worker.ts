@@ -88,8 +88,9 @@ async function run(m: Extract<ToNodeWorker, { type: 'run' }>): Promise<void> {
         isCancelled: () => state.cancelled,
         progress: (fraction) => post({ type: 'progress', jobId: m.jobId, fraction }),
         started: (kernel) => post({ type: 'started', jobId: m.jobId, backend: r, kernel }),
+        partial: (norms, total) => post({ type: 'partial', jobId: m.jobId, norms, total }),
       });
-      post({ type: 'done', jobId: m.jobId, result });
+      post({ type: 'done', jobId: m.jobId, result }, result.gram === undefined ? [] : [result.gram]);
     }
   } catch (e) {
     post({ type: 'failed', jobId: m.jobId, error: toWireError(explain(e, report, state.cancelled)) });

@@ -1,20 +1,43 @@
 // The contract between the extension host and the analysis panel (one panel per checkpoint and
 // tensor, or one "compare" panel over several checkpoints). Types only, plain data.
 //
-// The host owns the files and the job list; the page owns the compute worker. For each subject
-// without a cached result the host sends `jobStart`, then raw row blocks (`block`, transferred
-// ArrayBuffers, at most a few in flight: the page acknowledges each with `blockDone` once the
-// worker has folded it in), then `blocksEnd`. The page answers with exactly one `jobDone` or
-// `jobFailed` per job (cancel is `jobFailed` with `job/cancelled`); the host caches `jobDone`.
+// Version 2: the host computes. Each subject without a cached result runs as an `analyzeFile` job
+// on the extension host's compute worker, which reads the checkpoint itself, so no tensor bytes
+// ever reach the page. Per job the host sends `jobQueued`, `jobStarted` (where it runs), then
+// `progress` and `partial`s, and ends it with exactly one `result` or `subjectFailed` (cancel is
+// `subjectFailed` with `job/cancelled`). The page only draws and sends commands.
 
 import { typeSet } from './channel';
 import type { WireError } from '../core/errors';
 import type { AnalysisReport } from '../core/analysis/report';
 import type { MatrixLayout } from '../core/analysis/rowBlocks';
-import type { BackendPreference, BackendReport } from '../core/compute/backend';
+import type { PartialNorms } from '../core/analysis/superposition';
+import type { BackendReport } from '../core/compute/backend';
 import type { AnalysisSettings } from './workerProtocol';
 
-export const ANALYSIS_PROTOCOL_VERSION = 1;
+export const ANALYSIS_PROTOCOL_VERSION = 2;
+
+/** Where an analysis ran: today always the extension host's Node compute worker. */
+export type ComputeWhere = 'extension-host';
+
+/** Where a result was computed, for the page's summary and the diagnostics. */
+export interface ComputePlace {
+  readonly where: ComputeWhere;
+  /** The worker's backend (adapter, skipped backends and why); null for results cached without it. */
+  readonly backend: BackendReport | null;
+  readonly kernel: string;
+}
+
+/** What the panel was opened for, kept by the page (`setState`) so a reloaded window reopens it. */
+export interface AnalysisPanelState {
+  readonly mode: 'single' | 'compare';
+  readonly requests: readonly {
+    readonly uri: string;
+    /** The tensor asked for; null: the LM head, chosen again from the file. */
+    readonly tensor: string | null;
+    readonly transpose: boolean;
+  }[];
+}
 
 /** One matrix to analyse: a tensor of a checkpoint. */
 export interface AnalysisSubject {
@@ -34,50 +57,43 @@ export interface AnalysisInit {
   readonly protocolVersion: number;
   readonly mode: 'single' | 'compare';
   readonly title: string;
-  readonly workerUrl: string;
-  readonly wasmUrls: Readonly<Record<string, string>>;
-  readonly backend: BackendPreference;
 }
 
 /** Host → page. */
 export type ToAnalysis =
-  | { readonly type: 'subjects'; readonly subjects: readonly AnalysisSubject[]; readonly settings: AnalysisSettings }
-  /** A result from the cache (or from a job of this panel): the page renders it. */
-  | { readonly type: 'result'; readonly subjectId: string; readonly report: AnalysisReport; readonly cached: boolean }
   | {
-      readonly type: 'jobStart';
-      readonly jobId: string;
-      readonly subjectId: string;
-      readonly layout: MatrixLayout;
+      readonly type: 'subjects';
+      readonly subjects: readonly AnalysisSubject[];
       readonly settings: AnalysisSettings;
-      readonly totalBlocks: number;
+      /** For the page to keep with `setState` (the serializer reopens the panel from it). */
+      readonly state: AnalysisPanelState;
     }
+  /** A finished result, from the cache or from a job of this panel: the page renders it. */
   | {
-      readonly type: 'block';
-      readonly jobId: string;
-      readonly index: number;
-      readonly rows: number;
-      readonly bytes: ArrayBuffer;
+      readonly type: 'result';
+      readonly subjectId: string;
+      readonly report: AnalysisReport;
+      readonly cached: boolean;
+      readonly place: ComputePlace;
     }
-  | { readonly type: 'blocksEnd'; readonly jobId: string }
-  /** The host could not go on (file unreadable, cancelled from the notification). */
-  | { readonly type: 'jobAbort'; readonly jobId: string; readonly error: WireError }
+  /**
+   * W Wᵀ of a small matrix (n ≤ heatmapMaxRows, exact pairs), float32 n×n, sent just before its
+   * `result`: a derived n×n result for the heatmap, never the tensor's rows. Not cached.
+   */
+  | { readonly type: 'heatmap'; readonly subjectId: string; readonly n: number; readonly gram: ArrayBuffer }
+  /** The subject's job was handed to the compute worker (it may wait for the backend). */
+  | { readonly type: 'jobQueued'; readonly jobId: string; readonly subjectId: string }
+  /** The worker selected its backend and kernel and began reading the file. */
+  | { readonly type: 'jobStarted'; readonly jobId: string; readonly subjectId: string; readonly place: ComputePlace }
+  | { readonly type: 'progress'; readonly jobId: string; readonly fraction: number; readonly label: string }
+  /** Row norms of the rows analysed so far: the first plot before the report. */
+  | { readonly type: 'partial'; readonly jobId: string; readonly norms: PartialNorms; readonly total: number }
   | { readonly type: 'subjectFailed'; readonly subjectId: string; readonly error: WireError };
 
 /** Page → host. */
 export type FromAnalysis =
   | { readonly type: 'ready'; readonly protocolVersion: number }
-  | { readonly type: 'jobStarted'; readonly jobId: string; readonly backend: string; readonly kernel: string }
-  | { readonly type: 'blockDone'; readonly jobId: string; readonly index: number }
-  | { readonly type: 'progress'; readonly jobId: string; readonly fraction: number; readonly label: string }
-  /** The page builds the report (it knows the backend); the host caches and logs it. */
-  | {
-      readonly type: 'jobDone';
-      readonly jobId: string;
-      readonly report: AnalysisReport;
-      readonly backend: BackendReport;
-    }
-  | { readonly type: 'jobFailed'; readonly jobId: string; readonly error: WireError }
+  /** Stop this job (the host cancels the worker's job; `subjectFailed` with job/cancelled follows). */
   | { readonly type: 'cancel'; readonly jobId: string }
   /** Analyse again with other settings (ignores the cache). */
   | { readonly type: 'rerun'; readonly settings: AnalysisSettings }
@@ -97,19 +113,15 @@ export type FromAnalysis =
 export const TO_ANALYSIS_TYPES = typeSet<ToAnalysis>({
   subjects: true,
   result: true,
-  jobStart: true,
-  block: true,
-  blocksEnd: true,
-  jobAbort: true,
+  heatmap: true,
+  jobQueued: true,
+  jobStarted: true,
+  progress: true,
+  partial: true,
   subjectFailed: true,
 });
 export const FROM_ANALYSIS_TYPES = typeSet<FromAnalysis>({
   ready: true,
-  jobStarted: true,
-  blockDone: true,
-  progress: true,
-  jobDone: true,
-  jobFailed: true,
   cancel: true,
   rerun: true,
   analyzeTransposed: true,

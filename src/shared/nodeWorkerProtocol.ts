@@ -8,6 +8,7 @@ import { typeSet } from './channel';
 import type { WireError } from '../core/errors';
 import type { BackendPreference, BackendReport } from '../core/compute/backend';
 import type { AnalysisReport } from '../core/analysis/report';
+import type { PartialNorms } from '../core/analysis/superposition';
 import type { ProbeResult, TrainResult, WorkerJob } from './workerProtocol';
 
 /** What the worker needs before its first job (passed as `workerData`). */
@@ -31,6 +32,10 @@ export interface AnalyzeFileJob {
   readonly sampleRows?: number;
   readonly seed?: number;
   readonly kernel?: 'exact' | 'fast';
+  /** Return W Wᵀ (`gram`) when n is at most this and pairs are exact (the panel's heatmap); default 0. */
+  readonly heatmapMaxRows?: number;
+  /** Post `partial` row norms (after the first block, then at most every 500 ms): the panel's first plot. */
+  readonly partials?: boolean;
 }
 
 export type NodeWorkerJob = Extract<WorkerJob, { kind: 'probe' | 'train' }> | AnalyzeFileJob;
@@ -41,6 +46,8 @@ export interface AnalyzeFileResult {
   readonly report: AnalysisReport;
   /** "this matrix looks stored transposed" advice, or null. */
   readonly transposeHint: string | null;
+  /** W Wᵀ (n×n float32, row-major) when the job asked for it (heatmapMaxRows) and it applies. */
+  readonly gram?: ArrayBuffer;
 }
 
 export type NodeWorkerResult = ProbeResult | TrainResult | AnalyzeFileResult;
@@ -55,6 +62,8 @@ export type FromNodeWorker =
   /** The backend is ready (sent once per job, before any progress). */
   | { readonly type: 'started'; readonly jobId: string; readonly backend: BackendReport; readonly kernel: string }
   | { readonly type: 'progress'; readonly jobId: string; readonly fraction: number }
+  /** An `analyzeFile` job with `partials`: the row norms of the first `norms.rows` of `total` rows. */
+  | { readonly type: 'partial'; readonly jobId: string; readonly norms: PartialNorms; readonly total: number }
   | { readonly type: 'trainProgress'; readonly jobId: string; readonly step: number; readonly mse: number }
   | { readonly type: 'done'; readonly jobId: string; readonly result: NodeWorkerResult }
   | { readonly type: 'failed'; readonly jobId: string; readonly error: WireError };
@@ -63,6 +72,7 @@ export const TO_NODE_WORKER_TYPES = typeSet<ToNodeWorker>({ run: true, cancel: t
 export const FROM_NODE_WORKER_TYPES = typeSet<FromNodeWorker>({
   started: true,
   progress: true,
+  partial: true,
   trainProgress: true,
   done: true,
   failed: true,

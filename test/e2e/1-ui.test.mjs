@@ -263,10 +263,12 @@ describe('Superposition Lab in a real VS Code', () => {
     const summary = await frame.$eval('#summary', (e) => e.textContent);
     assert.match(summary, /mean \(u·u\)²0\.3156/);
     assert.match(summary, /exact, all 130,816 pairs/);
+    // Computed in the extension host's compute worker (WASM there), and the page says so.
     assert.match(
       await frame.$eval('#compute-info', (e) => e.textContent),
-      /^Computed in \d+\.\d+ s with the exact float64 kernel/,
+      /^Computed in \d+\.\d+ s with the exact float64 kernel \(small matrix\), wasm in the extension host/,
     );
+    assert.match(await frame.$eval('#summary', (e) => e.textContent), /wherewasm in the extension host/);
     await screenshot(page, '12-analysis-panel');
     await frame.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
     await screenshot(page, '13-analysis-panel-heatmap');
@@ -289,6 +291,37 @@ describe('Superposition Lab in a real VS Code', () => {
     const lines = fs.readFileSync(file, 'utf8').trim().split('\n');
     assert.equal(lines[0], 'lo,hi,rows');
     assert.equal(lines.length, 61);
+  });
+
+  uiTest('after a window reload the analysis panel comes back with its result, from the cache', async () => {
+    // The workbench's own reload: it saves the open editors and the page's state before it goes
+    // (a bare page.reload() may leave before the browser storage is written).
+    const reloaded = page.waitForEvent('load', { timeout: 60_000 });
+    await runCommand(page, 'Developer: Reload Window');
+    await reloaded;
+    await explorerRow(page, 'model.safetensors').waitFor({ timeout: 90_000 });
+    // The serializer reopens the panel from the state its page saved; the result is cached.
+    const frame = await webviewFrameWith(page, '#chart-row-norms[data-rendered="true"]', 90_000);
+    assert.match(
+      await frame.$eval('#compute-info', (e) => e.textContent),
+      /^From the cache; computed in \d+\.\d+ s with the exact float64 kernel \(small matrix\), wasm in the extension host/,
+    );
+    assert.match(await frame.$eval('#summary', (e) => e.textContent), /mean \(u·u\)²0\.3156/);
+    await screenshot(page, '14b-analysis-panel-after-reload');
+  });
+
+  uiTest("the panel's Cancel stops a long analysis in the extension host after its first plot", async () => {
+    await closeAllEditors(page);
+    await contextMenuCommand(page, 'gpt2-size-head.safetensors', 'Analyze Superposition');
+    // Row norms of the rows read so far: drawn from the host's partial results while it runs.
+    const frame = await webviewFrameWith(page, '#chart-row-norms-partial[data-rendered="true"]', 60_000);
+    assert.match(await frame.$eval('.status .compute', (e) => e.textContent), /in the extension host/);
+    await screenshot(page, '14c-analysis-partial-plot');
+    await frame.click('.status button.cancel');
+    await frame.waitForSelector('.status :text("Cancelled.")', { timeout: 20_000 });
+    // No report, and Run again is offered.
+    assert.equal(await frame.$('#summary'), null);
+    await frame.waitForSelector('.status button:has-text("Run again")');
   });
 
   uiTest('Compare Superposition Across Checkpoints plots mean squared overlap against 1/m', async () => {

@@ -121,22 +121,29 @@ async function samples() {
     layout,
     transposeHint: null,
   };
+  const place = { where: 'extension-host', backend: { name: 'wasm', skipped: [] }, kernel: 'float64' } as const;
   const toAnalysis: Record<ToAnalysis['type'], ToAnalysis> = {
-    subjects: { type: 'subjects', subjects: [subject], settings },
-    result: { type: 'result', subjectId: subject.id, report, cached: true },
-    jobStart: { type: 'jobStart', jobId: 'a1', subjectId: subject.id, layout, settings, totalBlocks: 1 },
-    block: { type: 'block', jobId: 'a1', index: 0, rows: 4, bytes: new ArrayBuffer(32) },
-    blocksEnd: { type: 'blocksEnd', jobId: 'a1' },
-    jobAbort: { type: 'jobAbort', jobId: 'a1', error: { code: 'job/cancelled', message: 'Cancelled.' } },
+    subjects: {
+      type: 'subjects',
+      subjects: [subject],
+      settings,
+      state: { mode: 'single', requests: [{ uri: 'file:///m.safetensors', tensor: null, transpose: false }] },
+    },
+    result: { type: 'result', subjectId: subject.id, report, cached: true, place },
+    heatmap: { type: 'heatmap', subjectId: subject.id, n: 4, gram: new ArrayBuffer(64) },
+    jobQueued: { type: 'jobQueued', jobId: 'a1', subjectId: subject.id },
+    jobStarted: { type: 'jobStarted', jobId: 'a1', subjectId: subject.id, place },
+    progress: { type: 'progress', jobId: 'a1', fraction: 0.5, label: 'rows 2 of 4' },
+    partial: {
+      type: 'partial',
+      jobId: 'a1',
+      total: 4,
+      norms: { rows: 2, histogram: { max: 1.25, counts: [0, 2] }, half: 1, one: 0 },
+    },
     subjectFailed: { type: 'subjectFailed', subjectId: subject.id, error },
   };
   const fromAnalysis: Record<FromAnalysis['type'], FromAnalysis> = {
-    ready: { type: 'ready', protocolVersion: 1 },
-    jobStarted: { type: 'jobStarted', jobId: 'a1', backend: 'webgpu', kernel: 'tfjs-webgpu' },
-    blockDone: { type: 'blockDone', jobId: 'a1', index: 0 },
-    progress: { type: 'progress', jobId: 'a1', fraction: 0.5, label: 'rows 2 of 4' },
-    jobDone: { type: 'jobDone', jobId: 'a1', report, backend: { name: 'webgpu', skipped: [] } },
-    jobFailed: { type: 'jobFailed', jobId: 'a1', error },
+    ready: { type: 'ready', protocolVersion: 2 },
     cancel: { type: 'cancel', jobId: 'a1' },
     rerun: { type: 'rerun', settings },
     analyzeTransposed: { type: 'analyzeTransposed', subjectId: subject.id },
@@ -226,6 +233,12 @@ async function samples() {
   const fromNodeWorker: Record<FromNodeWorker['type'], FromNodeWorker> = {
     started: { type: 'started', jobId: 'n1', backend: gpu, kernel: 'tfjs-webgpu' },
     progress: { type: 'progress', jobId: 'n1', fraction: 0.5 },
+    partial: {
+      type: 'partial',
+      jobId: 'n1',
+      total: 16,
+      norms: { rows: 4, histogram: { max: 1.25, counts: [0, 4] }, half: 1, one: 0 },
+    },
     trainProgress: { type: 'trainProgress', jobId: 'n2', step: 50, mse: 0.01 },
     done: {
       type: 'done',

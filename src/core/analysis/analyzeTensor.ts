@@ -11,6 +11,8 @@ export interface AnalyzeTensorOptions extends AnalysisOptions {
   readonly blockRows?: number;
   /** 0..1: reading and accumulating is the first 80%, the pair statistics the rest. */
   readonly onProgress?: (fraction: number) => void;
+  /** After each block is folded in: for callers that show partial results (row norms so far). */
+  readonly onBlock?: (accumulator: SuperpositionAccumulator) => void;
 }
 
 export async function analyzeTensor(
@@ -29,6 +31,7 @@ export async function analyzeTensor(
     options.blockRows ?? defaultBlockRows(layout.m),
   )) {
     await accumulator.addRows(block.values, block.rows);
+    options.onBlock?.(accumulator);
     options.onProgress?.((0.8 * accumulator.rowsSeen) / layout.n);
   }
   const analysis = await accumulator.finish((f) => options.onProgress?.(0.8 + 0.2 * f));

@@ -1,52 +1,38 @@
 // The analysis panel beside a checkpoint: one per checkpoint and tensor ("single"), or one over
-// several checkpoints ("compare"). The host reads row blocks and streams them to the page, whose
-// worker computes; results are cached per file on disk and reopen instantly.
+// several checkpoints ("compare"). Each subject runs in the extension host (analysisJob.ts: the
+// compute worker reads the file itself); the page only draws results and partial plots and sends
+// commands. Results are cached per file on disk and reopen instantly. The page keeps what it was
+// opened for (`setState`), so after a window reload the serializer (serializer.ts) reopens it.
 //
-// retainContextWhenHidden: the job runs in this panel's worker, and a hidden webview without it is
-// torn down, worker and all. Keeping the context costs memory only while the panel exists.
+// retainContextWhenHidden keeps the drawn plots (and a heatmap, which is not cached) while the tab
+// is hidden; the job itself runs in the host either way.
 
 import * as vscode from 'vscode';
-import { CoreError, messages, toWireError, type WireError } from '../../core/errors';
+import { CoreError, toWireError } from '../../core/errors';
 import type { AnalysisReport } from '../../core/analysis/report';
 import { dispatch, isMessageOf, type Handlers } from '../../shared/channel';
 import {
   ANALYSIS_PROTOCOL_VERSION,
   FROM_ANALYSIS_TYPES,
   type AnalysisInit,
+  type AnalysisPanelState,
+  type ComputePlace,
   type FromAnalysis,
   type ToAnalysis,
 } from '../../shared/analysisProtocol';
 import type { AnalysisSettings } from '../../shared/workerProtocol';
-import { defaultBlockRows } from '../../core/analysis/rowBlocks';
 import { log } from '../log';
-import { analysisSettings, settings } from '../settings';
+import { analysisSettings } from '../settings';
 import { loadComputePage } from '../computePage';
 import type { ResultCache } from './resultCache';
 import type { ResolvedSubject } from './subjects';
 import { saveExport } from './exports';
 import { panelIcon } from '../panelIcon';
+import { runSubject, type AnalysisCompute, type RunningSubject } from './analysisJob';
+import { binaryBytes } from './postedBytes';
+import { describeBackend } from '../../core/compute/describeBackend';
 
 export const ANALYSIS_VIEW_TYPE = 'superpositionLab.analysis';
-
-/** Blocks sent but not yet folded in by the worker: enough to keep it busy, little memory. */
-const BLOCKS_IN_FLIGHT = 3;
-/** A job that reports nothing for this long is abandoned. */
-const STALL_MS = 120_000;
-
-type JobOutcome = { kind: 'done'; report: AnalysisReport } | { kind: 'failed'; error: WireError };
-
-interface ActiveJob {
-  readonly jobId: string;
-  readonly resolved: ResolvedSubject;
-  readonly settings: AnalysisSettings;
-  acked: number;
-  ended: boolean;
-  wake?: () => void;
-  finish: (outcome: JobOutcome) => void;
-  progress?: vscode.Progress<{ message?: string; increment?: number }>;
-  reported: number;
-  lastHeard: number;
-}
 
 export interface AnalysisDiagnostics {
   readonly title: string;
@@ -55,7 +41,17 @@ export interface AnalysisDiagnostics {
   readonly results: Readonly<
     Record<
       string,
-      { meanSqOverlap: number | null; overlapMethod: string; kernel: string; backend: string; cached: boolean }
+      {
+        meanSqOverlap: number | null;
+        overlapMethod: string;
+        kernel: string;
+        /** The report's backend ("none" when the exact float64 kernel ran). */
+        backend: string;
+        /** Where it ran, and the compute worker's backend there (even for the float64 kernel). */
+        where: ComputePlace['where'];
+        workerBackend: string | null;
+        cached: boolean;
+      }
     >
   >;
   readonly failures: Readonly<Record<string, string>>;
@@ -63,74 +59,110 @@ export interface AnalysisDiagnostics {
   readonly exports: readonly string[];
   readonly cspViolations: readonly string[];
   readonly running: boolean;
+  /** The job now running (for tests that cancel it as the page's Cancel does). */
+  readonly job: { readonly jobId: string; readonly subjectId: string; readonly started: boolean } | null;
+  /** Bytes of binary data (ArrayBuffers) posted to the page, all messages together: only heatmaps carry any. */
+  readonly postedBytes: number;
+  /** The same, counted per message type. */
+  readonly postedBytesByType: Readonly<Record<string, number>>;
+}
+
+interface Job {
+  readonly subjectId: string;
+  readonly running: RunningSubject;
+  started: boolean;
+}
+
+export interface AnalysisPanelDeps {
+  readonly context: vscode.ExtensionContext;
+  readonly cache: ResultCache;
+  readonly compute: AnalysisCompute;
 }
 
 export class AnalysisPanel implements vscode.Disposable {
   private static readonly open = new Map<string, AnalysisPanel>();
   private readonly disposables: vscode.Disposable[] = [];
-  private job: ActiveJob | undefined;
+  private job: Job | undefined;
   private queue: Promise<void> = Promise.resolve();
   private settings: AnalysisSettings = analysisSettings();
-  private readonly results = new Map<string, { report: AnalysisReport; cached: boolean }>();
+  private readonly results = new Map<string, { report: AnalysisReport; cached: boolean; place: ComputePlace }>();
   private readonly failures = new Map<string, string>();
   private charts: readonly string[] = [];
   private readonly exports: string[] = [];
   private readonly cspViolations: string[] = [];
+  private readonly postedBytesByType: Record<string, number> = {};
+  /** Subjects queued or running, so a second `ready` (a reloaded page) does not queue them twice. */
+  private readonly pending = new Set<string>();
   private disposed = false;
-  private nextJob = 1;
 
   private constructor(
     private readonly key: string,
     private readonly panel: vscode.WebviewPanel,
     private readonly subjects: readonly ResolvedSubject[],
     private readonly mode: 'single' | 'compare',
-    private readonly cache: ResultCache,
-    extensionUri: vscode.Uri,
+    private readonly deps: AnalysisPanelDeps,
   ) {
-    const webview = panel.webview;
-    loadComputePage(panel, extensionUri, 'analysis', (urls): AnalysisInit => ({
+    panel.iconPath = panelIcon(deps.context.extensionUri);
+    // The page computes nothing: it gets no worker or WASM URLs.
+    loadComputePage(panel, deps.context.extensionUri, 'analysis', (): AnalysisInit => ({
       protocolVersion: ANALYSIS_PROTOCOL_VERSION,
       mode,
       title: panel.title,
-      backend: settings().backend,
-      ...urls,
     }));
     this.disposables.push(
-      webview.onDidReceiveMessage((msg: unknown) => {
-        if (isMessageOf<FromAnalysis>(msg, FROM_ANALYSIS_TYPES)) void dispatch(this.handlers, msg);
-      }),
+      panel.webview.onDidReceiveMessage((msg: unknown) => this.receive(msg)),
       panel.onDidDispose(() => this.dispose()),
     );
+    AnalysisPanel.open.set(key, this);
+  }
+
+  private static keyOf(subjects: readonly ResolvedSubject[], mode: 'single' | 'compare'): string {
+    return `${mode}:${subjects.map((s) => s.subject.id).join('|')}`;
+  }
+
+  private static titleOf(subjects: readonly ResolvedSubject[], mode: 'single' | 'compare'): string {
+    return mode === 'single'
+      ? `Superposition: ${subjects[0]!.subject.file.split('/').pop()}`
+      : `Compare superposition (${subjects.length})`;
   }
 
   /** Opens (or reveals) the panel for these subjects beside the active editor. */
   static show(
-    context: vscode.ExtensionContext,
-    cache: ResultCache,
+    deps: AnalysisPanelDeps,
     subjects: readonly ResolvedSubject[],
     mode: 'single' | 'compare',
   ): AnalysisPanel {
-    const key = `${mode}:${subjects.map((s) => s.subject.id).join('|')}`;
+    const key = AnalysisPanel.keyOf(subjects, mode);
     const existing = AnalysisPanel.open.get(key);
     if (existing) {
       existing.panel.reveal(vscode.ViewColumn.Beside);
       return existing;
     }
-    const first = subjects[0]!.subject;
-    const title =
-      mode === 'single'
-        ? `Superposition: ${first.file.split('/').pop()}`
-        : `Compare superposition (${subjects.length})`;
     const panel = vscode.window.createWebviewPanel(
       ANALYSIS_VIEW_TYPE,
-      title,
+      AnalysisPanel.titleOf(subjects, mode),
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
       { enableScripts: true, retainContextWhenHidden: true },
     );
-    panel.iconPath = panelIcon(context.extensionUri);
-    const created = new AnalysisPanel(key, panel, subjects, mode, cache, context.extensionUri);
-    AnalysisPanel.open.set(key, created);
-    return created;
+    return new AnalysisPanel(key, panel, subjects, mode, deps);
+  }
+
+  /** Takes over a panel VS Code restored after a window reload (WebviewPanelSerializer). */
+  static revive(
+    deps: AnalysisPanelDeps,
+    panel: vscode.WebviewPanel,
+    subjects: readonly ResolvedSubject[],
+    mode: 'single' | 'compare',
+  ): AnalysisPanel {
+    const key = AnalysisPanel.keyOf(subjects, mode);
+    // The same subjects already open (the command ran first): keep that one, drop the restored tab.
+    const existing = AnalysisPanel.open.get(key);
+    if (existing) {
+      panel.dispose();
+      return existing;
+    }
+    panel.title = AnalysisPanel.titleOf(subjects, mode);
+    return new AnalysisPanel(key, panel, subjects, mode, deps);
   }
 
   static all(): AnalysisPanel[] {
@@ -138,60 +170,56 @@ export class AnalysisPanel implements vscode.Disposable {
   }
 
   private post(message: ToAnalysis): void {
-    if (!this.disposed) void this.panel.webview.postMessage(message);
+    if (this.disposed) return;
+    const bytes = binaryBytes(message);
+    if (bytes > 0) this.postedBytesByType[message.type] = (this.postedBytesByType[message.type] ?? 0) + bytes;
+    void this.panel.webview.postMessage(message);
+  }
+
+  /** A message from the page (or, for tests, the same message through a diagnostics command). */
+  receive(msg: unknown): void {
+    if (isMessageOf<FromAnalysis>(msg, FROM_ANALYSIS_TYPES)) void dispatch(this.handlers, msg);
+  }
+
+  private state(): AnalysisPanelState {
+    return {
+      mode: this.mode,
+      requests: this.subjects.map((s) => ({
+        uri: s.request.uri.toString(),
+        tensor: s.askedTensor,
+        transpose: s.subject.layout.transpose,
+      })),
+    };
   }
 
   private readonly handlers: Handlers<FromAnalysis> = {
     ready: (m) => {
       if (m.protocolVersion !== ANALYSIS_PROTOCOL_VERSION) return;
-      this.post({ type: 'subjects', subjects: this.subjects.map((s) => s.subject), settings: this.settings });
-      for (const s of this.subjects) this.enqueue(s, true);
-    },
-    jobStarted: (m) => {
-      if (this.job?.jobId !== m.jobId) return;
-      this.job.lastHeard = Date.now();
-      log().info(
-        `Analysing ${this.job.resolved.subject.file} · ${this.job.resolved.subject.tensor} on ${m.backend} (${m.kernel})`,
-      );
-    },
-    blockDone: (m) => {
-      const job = this.job;
-      if (job?.jobId !== m.jobId) return;
-      job.acked = Math.max(job.acked, m.index + 1);
-      job.lastHeard = Date.now();
-      job.wake?.();
-    },
-    progress: (m) => {
-      const job = this.job;
-      if (job?.jobId !== m.jobId || !job.progress) return;
-      job.lastHeard = Date.now();
-      const percent = Math.round(m.fraction * 100);
-      job.progress.report({ message: `${m.label} (${percent}%)`, increment: percent - job.reported });
-      job.reported = percent;
-    },
-    jobDone: async (m) => {
-      const job = this.job;
-      if (job?.jobId !== m.jobId) return;
-      await this.cache
-        .put(job.resolved, job.settings, m.report)
-        .catch((e: unknown) => log().warn(`Could not cache the analysis: ${toWireError(e).message}`));
-      job.finish({ kind: 'done', report: m.report });
-    },
-    jobFailed: (m) => {
-      const job = this.job;
-      if (job?.jobId === m.jobId) job.finish({ kind: 'failed', error: m.error });
+      this.post({
+        type: 'subjects',
+        subjects: this.subjects.map((s) => s.subject),
+        settings: this.settings,
+        state: this.state(),
+      });
+      // A reloaded page (or a second `ready`) gets what is known again, then what is missing runs.
+      for (const s of this.subjects) {
+        const known = this.results.get(s.subject.id);
+        const job = this.job;
+        if (known) this.post({ type: 'result', subjectId: s.subject.id, ...known });
+        else if (job?.subjectId === s.subject.id) {
+          this.post({ type: 'jobQueued', jobId: job.running.jobId, subjectId: job.subjectId });
+        } else if (!this.pending.has(s.subject.id)) this.enqueue(s, true);
+      }
     },
     cancel: (m) => {
-      const job = this.job;
-      if (job?.jobId !== m.jobId) return;
-      // The page has told its worker; stop streaming and wait for the worker's jobFailed.
-      job.ended = true;
-      job.wake?.();
+      if (this.job?.running.jobId === m.jobId) this.job.running.cancel();
     },
     rerun: (m) => {
       this.settings = m.settings;
       this.results.clear();
       this.failures.clear();
+      this.pending.clear();
+      this.job?.running.cancel();
       for (const s of this.subjects) this.enqueue(s, false);
     },
     analyzeTransposed: async (m) => {
@@ -216,121 +244,94 @@ export class AnalysisPanel implements vscode.Disposable {
     },
   };
 
-  /** Queues one subject: from the cache if allowed and present, else a job in the worker. */
+  /** Queues one subject: from the cache if allowed and present, else a job in the extension host. */
   private enqueue(resolved: ResolvedSubject, useCache: boolean): void {
+    const settings = this.settings;
+    const id = resolved.subject.id;
+    this.pending.add(id);
     this.queue = this.queue.then(async () => {
-      if (this.disposed) return;
-      const id = resolved.subject.id;
-      const cached = useCache ? await this.cache.get(resolved, this.settings) : null;
-      if (cached !== null) {
-        this.results.set(id, { report: cached, cached: true });
-        this.post({ type: 'result', subjectId: id, report: cached, cached: true });
-        log().info(`Analysis of ${resolved.subject.file} · ${resolved.subject.tensor} from the cache`);
-        return;
-      }
-      const outcome = await this.runJob(resolved);
-      if (outcome.kind === 'done') {
-        this.results.set(id, { report: outcome.report, cached: false });
-        log().info(
-          `Analysed ${resolved.subject.file} · ${resolved.subject.tensor} in ${(outcome.report.ms / 1000).toFixed(2)} s: mean squared overlap ${outcome.report.meanSqOverlap}`,
-        );
-      } else {
-        this.failures.set(id, outcome.error.code);
-        this.post({ type: 'subjectFailed', subjectId: id, error: outcome.error });
-        if (outcome.error.code !== 'job/cancelled') {
-          log().warn(`Analysis of ${resolved.subject.file} failed: [${outcome.error.code}] ${outcome.error.message}`);
-        }
+      // Skipped when the panel closed or a rerun with other settings queued it again.
+      if (this.disposed || settings !== this.settings) return;
+      try {
+        await this.fromCacheOrJob(resolved, settings, useCache);
+      } finally {
+        if (settings === this.settings) this.pending.delete(id);
       }
     });
   }
 
-  /** Streams one subject's row blocks to the page, with a cancellable progress notification. */
-  private runJob(resolved: ResolvedSubject): Promise<JobOutcome> {
+  private async fromCacheOrJob(
+    resolved: ResolvedSubject,
+    settings: AnalysisSettings,
+    useCache: boolean,
+  ): Promise<void> {
+    const id = resolved.subject.id;
+    const cached = useCache ? await this.deps.cache.get(resolved, settings) : null;
+    if (this.disposed) return;
+    if (cached === null) return this.runJob(resolved, settings);
+    this.results.set(id, { report: cached.report, cached: true, place: cached.place });
+    this.post({ type: 'result', subjectId: id, report: cached.report, cached: true, place: cached.place });
+    log().info(`Analysis of ${resolved.subject.file} · ${resolved.subject.tensor} from the cache`);
+  }
+
+  private async runJob(resolved: ResolvedSubject, settings: AnalysisSettings): Promise<void> {
     const { subject } = resolved;
-    const jobId = `analysis-${this.nextJob++}`;
-    const shown = vscode.window.withProgress(
-      {
-        location: vscode.ProgressLocation.Notification,
-        title: `Analysing superposition: ${subject.file} · ${subject.tensor}`,
-        cancellable: true,
+    const running = runSubject(this.deps.compute, resolved, settings, {
+      started: (place) => {
+        job.started = true;
+        this.post({ type: 'jobStarted', jobId: running.jobId, subjectId: subject.id, place });
+        const where = place.backend === null ? '' : ` on ${describeBackend(place.backend)}`;
+        log().info(`Analysing ${subject.file} · ${subject.tensor} in the extension host${where} (${place.kernel})`);
       },
-      (progress, token) =>
-        new Promise<JobOutcome>((resolve) => {
-          const job: ActiveJob = {
-            jobId,
-            resolved,
-            settings: this.settings,
-            acked: 0,
-            ended: false,
-            reported: 0,
-            lastHeard: Date.now(),
-            progress,
-            finish: (outcome) => {
-              if (this.job === job) this.job = undefined;
-              job.ended = true;
-              job.wake?.();
-              clearInterval(watchdog);
-              cancelListener.dispose();
-              resolve(outcome);
-            },
-          };
-          this.job = job;
-          const abort = (error: WireError) => {
-            this.post({ type: 'jobAbort', jobId, error });
-            job.finish({ kind: 'failed', error });
-          };
-          const cancelListener = token.onCancellationRequested(() =>
-            abort({ code: 'job/cancelled', message: messages.cancelled() }),
-          );
-          const watchdog = setInterval(() => {
-            if (Date.now() - job.lastHeard > STALL_MS) {
-              abort({
-                code: 'internal',
-                message: `The analysis stopped responding for ${STALL_MS / 1000} s and was abandoned.`,
-              });
-            }
-          }, 5000);
-          void this.stream(job).catch((e: unknown) => abort(toWireError(e)));
-        }),
-    );
-    return Promise.resolve(shown);
-  }
-
-  private async stream(job: ActiveJob): Promise<void> {
-    const { layout } = job.resolved.subject;
-    const blockRows = defaultBlockRows(layout.m);
-    const total = Math.ceil(layout.n / blockRows);
-    this.post({
-      type: 'jobStart',
-      jobId: job.jobId,
-      subjectId: job.resolved.subject.id,
-      layout,
-      settings: job.settings,
-      totalBlocks: total,
+      progress: (fraction, label) => this.post({ type: 'progress', jobId: running.jobId, fraction, label }),
+      partial: (norms, total) => this.post({ type: 'partial', jobId: running.jobId, norms, total }),
     });
-    for (let index = 0; index < total; index++) {
-      while (index - job.acked >= BLOCKS_IN_FLIGHT && !job.ended) await new Promise<void>((wake) => (job.wake = wake));
-      if (job.ended || this.disposed) return;
-      const start = index * blockRows;
-      const rows = Math.min(blockRows, layout.n - start);
-      const bytes = await job.resolved.readBlock(start, rows);
-      if (job.ended || this.disposed) return;
-      this.post({ type: 'block', jobId: job.jobId, index, rows, bytes });
+    const job: Job = { subjectId: subject.id, running, started: false };
+    this.job = job;
+    this.post({ type: 'jobQueued', jobId: running.jobId, subjectId: subject.id });
+    const outcome = await running.outcome;
+    if (this.job === job) this.job = undefined;
+    if (outcome.kind === 'done') {
+      // The worker opened the file itself: cache only if it is still the file that was resolved.
+      if (await unchanged(resolved)) {
+        await this.deps.cache
+          .put(resolved, settings, { report: outcome.report, place: outcome.place })
+          .catch((e: unknown) => log().warn(`Could not cache the analysis: ${toWireError(e).message}`));
+      }
+      // A rerun with other settings while this ran: its result is stale, so it is only cached.
+      if (settings !== this.settings) return;
+      this.results.set(subject.id, { report: outcome.report, cached: false, place: outcome.place });
+      if (outcome.gram !== undefined) {
+        this.post({ type: 'heatmap', subjectId: subject.id, n: outcome.report.n, gram: outcome.gram });
+      }
+      this.post({ type: 'result', subjectId: subject.id, report: outcome.report, cached: false, place: outcome.place });
+      log().info(
+        `Analysed ${subject.file} · ${subject.tensor} in ${(outcome.report.ms / 1000).toFixed(2)} s: mean squared overlap ${outcome.report.meanSqOverlap}`,
+      );
+    } else {
+      if (settings !== this.settings) return;
+      this.failures.set(subject.id, outcome.error.code);
+      this.post({ type: 'subjectFailed', subjectId: subject.id, error: outcome.error });
+      if (outcome.error.code !== 'job/cancelled') {
+        log().warn(`Analysis of ${subject.file} failed: [${outcome.error.code}] ${outcome.error.message}`);
+      }
     }
-    this.post({ type: 'blocksEnd', jobId: job.jobId });
   }
 
   diagnostics(): AnalysisDiagnostics {
     const results: Record<string, AnalysisDiagnostics['results'][string]> = {};
-    for (const [id, { report, cached }] of this.results) {
+    for (const [id, { report, cached, place }] of this.results) {
       results[id] = {
         meanSqOverlap: report.meanSqOverlap,
         overlapMethod: report.overlapMethod,
         kernel: report.kernel,
         backend: report.backend,
+        where: place.where,
+        workerBackend: place.backend?.name ?? null,
         cached,
       };
     }
+    const job = this.job;
     return {
       title: this.panel.title,
       mode: this.mode,
@@ -340,7 +341,10 @@ export class AnalysisPanel implements vscode.Disposable {
       charts: this.charts,
       exports: this.exports,
       cspViolations: this.cspViolations,
-      running: this.job !== undefined,
+      running: job !== undefined,
+      job: job === undefined ? null : { jobId: job.running.jobId, subjectId: job.subjectId, started: job.started },
+      postedBytes: Object.values(this.postedBytesByType).reduce((a, b) => a + b, 0),
+      postedBytesByType: { ...this.postedBytesByType },
     };
   }
 
@@ -348,9 +352,20 @@ export class AnalysisPanel implements vscode.Disposable {
     if (this.disposed) return;
     this.disposed = true;
     AnalysisPanel.open.delete(this.key);
-    this.job?.finish({ kind: 'failed', error: { code: 'job/cancelled', message: 'The panel was closed.' } });
+    // Closing the panel stops its job in the worker; queued subjects are skipped (disposed).
+    this.job?.running.cancel();
     this.disposables.forEach((d) => d.dispose());
     this.panel.dispose();
+  }
+}
+
+/** Whether the subject's file still has the size and modification time it was resolved with. */
+async function unchanged(resolved: ResolvedSubject): Promise<boolean> {
+  try {
+    const stat = await vscode.workspace.fs.stat(resolved.fileUri);
+    return stat.size === resolved.size && stat.mtime === resolved.mtime;
+  } catch {
+    return false;
   }
 }
 

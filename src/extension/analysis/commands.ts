@@ -2,14 +2,18 @@
 //
 // Analyze is reachable from the explorer (a checkpoint or an index file), the checkpoint viewer's
 // title bar, the viewer's selected tensor, and the command palette while a viewer is active.
-// Compare takes the explorer's multi-selection.
+// Compare takes the explorer's multi-selection. Both run in the extension host's compute worker
+// (`compute`, the 'analysis' lane); panels come back after a window reload (serializer.ts).
 
 import * as vscode from 'vscode';
 import type { HostCompute } from '../compute/hostCompute';
 import { isIndexPath } from '../../core/safetensors/open';
 import { toWireError } from '../../core/errors';
 import { log, showError } from '../log';
-import { AnalysisPanel } from './analysisPanel';
+import { ANALYSIS_VIEW_TYPE, AnalysisPanel, type AnalysisPanelDeps } from './analysisPanel';
+import { AnalysisPanelSerializer } from './serializer';
+import { parsePanelState } from './panelState';
+import { analysisJobLedger } from './analysisJob';
 import { ResultCache } from './resultCache';
 import { resolveSubject, type ResolvedSubject } from './subjects';
 
@@ -29,8 +33,7 @@ function activeCheckpoint(): vscode.Uri | undefined {
 }
 
 export function registerAnalysisCommands(context: vscode.ExtensionContext, compute: HostCompute): vscode.Disposable[] {
-  void compute; // wired in by the host-compute change (issue 11)
-  const cache = ResultCache.forContext(context);
+  const deps: AnalysisPanelDeps = { context, cache: ResultCache.forContext(context), compute };
 
   async function analyze(uri?: vscode.Uri, second?: vscode.Uri[] | AnalyzeArgs): Promise<AnalysisPanel | undefined> {
     // From the explorer with several files selected, VS Code passes (clicked, selection).
@@ -46,7 +49,7 @@ export function registerAnalysisCommands(context: vscode.ExtensionContext, compu
     try {
       const resolved = await resolveSubject({ uri: target, tensor: args.tensor, transpose: args.transpose });
       if (resolved.subject.transposeHint) log().info(resolved.subject.transposeHint);
-      return AnalysisPanel.show(context, cache, [resolved], 'single');
+      return AnalysisPanel.show(deps, [resolved], 'single');
     } catch (e) {
       showError(`Analysing ${target.toString()}`, e);
       return undefined;
@@ -72,14 +75,37 @@ export function registerAnalysisCommands(context: vscode.ExtensionContext, compu
     }
     if (skipped.length > 0) void vscode.window.showWarningMessage(`Left out of the comparison: ${skipped.join(' ')}`);
     if (resolved.length < 2) return undefined;
-    return AnalysisPanel.show(context, cache, resolved, 'compare');
+    return AnalysisPanel.show(deps, resolved, 'compare');
   }
 
   return [
     vscode.commands.registerCommand('superpositionLab.analyze', analyze),
     vscode.commands.registerCommand('superpositionLab.compare', compare),
+    vscode.window.registerWebviewPanelSerializer(ANALYSIS_VIEW_TYPE, new AnalysisPanelSerializer(deps)),
     vscode.commands.registerCommand('superpositionLab.diagnostics.analysisPanels', () =>
       AnalysisPanel.all().map((p) => p.diagnostics()),
     ),
+    // For the integration tests: analysis jobs running in this host, and how the last ones ended.
+    vscode.commands.registerCommand('superpositionLab.diagnostics.analysisJobs', () => analysisJobLedger()),
+    // For the integration tests: a message as the page would send it (e.g. its Cancel button),
+    // to the panel whose subjects include `subjectPart`.
+    vscode.commands.registerCommand(
+      'superpositionLab.diagnostics.analysisPanelMessage',
+      (subjectPart: string, msg: unknown) => {
+        const panel = AnalysisPanel.all().find((p) => p.diagnostics().subjects.some((s) => s.includes(subjectPart)));
+        panel?.receive(msg);
+        return panel !== undefined;
+      },
+    ),
+    // For the integration tests: restore a panel from saved page state, as after a window reload.
+    vscode.commands.registerCommand('superpositionLab.diagnostics.restoreAnalysisPanel', async (saved: unknown) => {
+      // Bad state is refused before a tab exists (a tab opened and closed at once upsets the workbench).
+      if (parsePanelState(saved) === null) return false;
+      const panel = vscode.window.createWebviewPanel(ANALYSIS_VIEW_TYPE, 'Superposition', vscode.ViewColumn.Beside, {
+        enableScripts: true,
+        retainContextWhenHidden: true,
+      });
+      return (await AnalysisPanelSerializer.restore(deps, panel, saved)) !== undefined;
+    }),
   ];
 }

@@ -1,13 +1,12 @@
 // From "analyse this file (or this tensor)" to an AnalysisSubject the panel can run: open the
 // checkpoint's headers, pick the matrix (LM head by default), check it is a decodable 2-D
-// matrix, and keep what reading its row blocks later needs.
+// matrix, and keep what the compute worker needs to open it again (a local path).
 
 import * as vscode from 'vscode';
 import { openCheckpoint } from '../../core/safetensors/open';
 import { findLmHead } from '../../core/analysis/lmHead';
-import { matrixLayout, readRowBlockBytes } from '../../core/analysis/rowBlocks';
-import type { SafetensorsHeader, TensorEntry } from '../../core/safetensors/header';
-import { CoreError, messages } from '../../core/errors';
+import { matrixLayout } from '../../core/analysis/rowBlocks';
+import type { TensorEntry } from '../../core/safetensors/header';
 import type { AnalysisSubject } from '../../shared/analysisProtocol';
 import { hostFilesFor, uriOfPath } from '../files';
 
@@ -17,7 +16,7 @@ export interface SubjectRequest {
   readonly transpose?: boolean;
 }
 
-/** A subject plus the host-side means to read it. */
+/** A subject plus what running and caching it needs. */
 export interface ResolvedSubject {
   readonly subject: AnalysisSubject;
   /** The file holding the tensor (a shard for sharded models). */
@@ -25,20 +24,19 @@ export interface ResolvedSubject {
   /** Size and modification time when resolved: part of the cache key. */
   readonly size: number;
   readonly mtime: number;
-  readBlock(start: number, rows: number): Promise<ArrayBuffer>;
-  /** What was asked for: to open the same tensor transposed. */
+  /**
+   * The checkpoint (or index) as a path on the extension host's disk, which the compute worker
+   * opens itself; null for other file systems (virtual workspaces), which it cannot read.
+   */
+  readonly localPath: string | null;
+  /** The tensor by name (to open it transposed), the file and orientation. */
   readonly request: SubjectRequest;
+  /** The tensor as asked for; null when the LM head was chosen (a restored panel chooses again). */
+  readonly askedTensor: string | null;
 }
 
 export function subjectId(uri: vscode.Uri, tensor: string, transpose: boolean): string {
   return `${uri.toString()}#${tensor}${transpose ? '#T' : ''}`;
-}
-
-/** An ArrayBuffer holding exactly `bytes` (VS Code transfers ArrayBuffers, not views). */
-function exactBuffer(bytes: Uint8Array): ArrayBuffer {
-  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
-    ? (bytes.buffer as ArrayBuffer)
-    : (bytes.slice().buffer as ArrayBuffer);
 }
 
 export async function resolveSubject(request: SubjectRequest): Promise<ResolvedSubject> {
@@ -47,7 +45,6 @@ export async function resolveSubject(request: SubjectRequest): Promise<ResolvedS
   const choice = findLmHead(opened.model, request.tensor);
   const tensor: TensorEntry = choice.tensor;
   const shard = choice.tensor.shard;
-  const header: SafetensorsHeader = opened.headers[shard]!;
   const shardPath = opened.shardPaths[shard]!;
   const transpose = request.transpose ?? false;
   const layout = matrixLayout(files.displayName(shardPath), tensor, transpose);
@@ -65,12 +62,8 @@ export async function resolveSubject(request: SubjectRequest): Promise<ResolvedS
     fileUri,
     size: stat.size,
     mtime: stat.mtime,
+    localPath: request.uri.scheme === 'file' ? request.uri.fsPath : null,
     request: { uri: request.uri, tensor: tensor.name, transpose },
-    async readBlock(start, rows) {
-      const reader = await files.openReader(shardPath);
-      if (reader === null) throw new CoreError('file/not-found', messages.notFound(files.displayName(shardPath)));
-      if (reader.size !== header.fileSize) throw new CoreError('safetensors/changed', messages.changed(reader.name));
-      return exactBuffer(await readRowBlockBytes(reader, header, tensor, layout, start, rows));
-    },
+    askedTensor: request.tensor ?? null,
   };
 }

@@ -1,10 +1,8 @@
-// Entry point of the analysis panel. The host streams row blocks; this page hands them to the
-// compute worker, shows progress (with Cancel), builds the report when the worker is done, and
-// draws the summary and the plots (or, in compare mode, the overlap-vs-1/m scaling plot).
+// Entry point of the analysis panel. The extension host computes (its compute worker reads the
+// checkpoint); this page only shows progress (with Cancel) and partial row norms while a job runs,
+// then the summary with where it ran and the plots (or, in compare mode, the overlap-vs-1/m
+// scaling plot). It keeps what it was opened for with setState, so a reloaded window reopens it.
 
-import type { AnalysisReport } from '../../core/analysis/report';
-import { analysisReport } from '../../core/analysis/report';
-import type { WireError } from '../../core/errors';
 import {
   compareSpec,
   rowNormHistogramSpec,
@@ -12,7 +10,6 @@ import {
   sqOverlapSpec,
   type ChartData,
 } from '../../core/charts/analysisSpecs';
-import type { PartialNorms } from '../../core/analysis/superposition';
 import { linearFit } from '../../core/stats/regression';
 import { formatInteger, formatValue, fileSlug } from '../../core/format';
 import { dispatch, isMessageOf, type Handlers } from '../../shared/channel';
@@ -20,7 +17,6 @@ import {
   ANALYSIS_PROTOCOL_VERSION,
   TO_ANALYSIS_TYPES,
   type AnalysisInit,
-  type AnalysisSubject,
   type FromAnalysis,
   type ToAnalysis,
 } from '../../shared/analysisProtocol';
@@ -28,184 +24,104 @@ import type { AnalysisSettings } from '../../shared/workerProtocol';
 import { readInit, vscodeApi } from '../vscodeApi';
 import { h } from '../dom';
 import { onThemeChange, type Chart } from '../charts/vegaChart';
-import { WorkerClient, JobError } from '../workerClient';
-import { progressLabel } from '../viewer/progress';
 import { exportBar } from '../charts/exportBar';
 import { chartFigure } from '../charts/chartFigure';
 import { drawHeatmap } from './heatmap';
 import { summaryCard } from './summary';
-
-interface SubjectState {
-  readonly subject: AnalysisSubject;
-  status: 'queued' | 'running' | 'done' | 'failed';
-  fraction: number;
-  label: string;
-  startedAt: number;
-  compute: string;
-  report?: AnalysisReport;
-  cached?: boolean;
-  gram?: Float32Array;
-  error?: WireError;
-  /** Row norms of the rows analysed so far, while a job runs (a first plot before the report). */
-  partial?: { norms: PartialNorms; total: number };
-}
-
-/** A host job as the page sees it: the worker job behind it, and blocks that came before it existed. */
-interface PageJob {
-  readonly hostJobId: string;
-  readonly subjectId: string;
-  workerJobId?: string;
-  buffered: { index: number; rows: number; bytes: ArrayBuffer }[];
-  ended: boolean;
-}
+import type { SubjectState } from './subjectState';
+import { compactStatus, statusId, statusLine, updateRunningStatus, type StatusActions } from './status';
+import { settingsForm } from './settingsForm';
 
 const init = readInit<AnalysisInit>();
 const api = vscodeApi<unknown>();
 const post = (m: FromAnalysis) => api.postMessage(m);
-const client = new WorkerClient({ workerUrl: init.workerUrl, wasmUrls: init.wasmUrls });
 const app = document.getElementById('app')!;
 
 let subjects: SubjectState[] = [];
 let settings: AnalysisSettings | undefined;
-const jobs = new Map<string, PageJob>();
 let charts: Chart[] = [];
 
 const byId = (id: string) => subjects.find((s) => s.subject.id === id);
+const byJob = (jobId: string) => subjects.find((s) => s.status === 'running' && s.jobId === jobId);
 
 // ---------------------------------------------------------------------------------------------
-// Jobs: host blocks → worker, worker progress → page and host.
-
-async function startJob(m: Extract<ToAnalysis, { type: 'jobStart' }>): Promise<void> {
-  const state = byId(m.subjectId);
-  if (!state) return;
-  const job: PageJob = { hostJobId: m.jobId, subjectId: m.subjectId, buffered: [], ended: false };
-  jobs.set(m.jobId, job);
-  Object.assign(state, {
-    status: 'running',
-    fraction: 0,
-    label: 'starting the compute worker',
-    startedAt: performance.now(),
-    error: undefined,
-    partial: undefined,
-  });
-  render();
-  try {
-    const { jobId, result } = await client.run(
-      { kind: 'analyze', layout: m.layout, settings: m.settings },
-      init.backend,
-      {
-        onStarted: (backend, kernel) => {
-          state.compute = `${backend.toUpperCase()} · ${kernel}`;
-          post({ type: 'jobStarted', jobId: m.jobId, backend, kernel });
-          renderStatus();
-        },
-        onBlockDone: (index) => post({ type: 'blockDone', jobId: m.jobId, index }),
-        onPartial: (norms, total) => {
-          const first = state.partial === undefined;
-          state.partial = { norms, total };
-          // The first one lays the page out with the plot; later ones only redraw the plot.
-          void (first ? render() : drawPartial(state));
-        },
-        onProgress: (fraction, label) => {
-          state.fraction = fraction;
-          state.label = label;
-          post({ type: 'progress', jobId: m.jobId, fraction, label });
-          renderStatus();
-        },
-      },
-    );
-    job.workerJobId = jobId;
-    for (const b of job.buffered.splice(0)) client.sendBlock(jobId, b.index, b.rows, b.bytes);
-    if (job.ended) client.endBlocks(jobId);
-    const done = await result;
-    if (done.kind !== 'analyze') throw new Error('The worker returned the wrong kind of result.');
-    const s = state.subject;
-    const report = analysisReport(
-      {
-        file: s.file,
-        tensor: s.tensor,
-        dtype: s.layout.dtype,
-        transposed: s.layout.transpose,
-        tensorChoice: s.tensorChoice,
-        pairBudget: m.settings.pairBudget,
-        seed: m.settings.seed,
-        backend: done.backend.name,
-        ms: done.ms,
-      },
-      done.analysis,
-    );
-    Object.assign(state, {
-      status: 'done',
-      partial: undefined,
-      report,
-      cached: false,
-      gram: done.gram === null ? undefined : new Float32Array(done.gram),
-    });
-    post({ type: 'jobDone', jobId: m.jobId, report, backend: done.backend });
-  } catch (e) {
-    const error: WireError =
-      e instanceof JobError ? e.wire : { code: 'internal', message: e instanceof Error ? e.message : String(e) };
-    Object.assign(state, { status: 'failed', error, partial: undefined });
-    post({ type: 'jobFailed', jobId: m.jobId, error });
-  } finally {
-    jobs.delete(m.jobId);
-    render();
-  }
-}
+// Jobs run in the extension host; the page follows them and can cancel them.
 
 function cancel(state: SubjectState): void {
-  for (const job of jobs.values()) {
-    if (job.subjectId !== state.subject.id) continue;
-    post({ type: 'cancel', jobId: job.hostJobId });
-    if (job.workerJobId) client.cancel(job.workerJobId);
-    state.label = 'cancelling…';
-    renderStatus();
-  }
+  if (state.status !== 'running' || state.jobId === undefined) return;
+  post({ type: 'cancel', jobId: state.jobId });
+  state.label = 'cancelling…';
+  renderStatus();
 }
 
 const handlers: Handlers<ToAnalysis> = {
   subjects: (m) => {
     settings = m.settings;
-    subjects = m.subjects.map((subject) => ({
-      subject,
-      status: 'queued',
-      fraction: 0,
-      label: '',
-      startedAt: 0,
-      compute: '',
-    }));
+    // Kept by VS Code across window reloads: the serializer reopens the panel from it.
+    api.setState(m.state);
+    subjects = m.subjects.map((subject) => ({ subject, status: 'queued', fraction: 0, label: '', startedAt: 0 }));
     render();
   },
   result: (m) => {
     const state = byId(m.subjectId);
     if (!state) return;
-    Object.assign(state, { status: 'done', report: m.report, cached: m.cached, error: undefined });
+    Object.assign(state, {
+      status: 'done',
+      report: m.report,
+      cached: m.cached,
+      place: m.place,
+      error: undefined,
+      partial: undefined,
+      jobId: undefined,
+    });
     render();
   },
-  jobStart: (m) => void startJob(m),
-  block: (m) => {
-    const job = jobs.get(m.jobId);
-    if (!job) return;
-    if (job.workerJobId) client.sendBlock(job.workerJobId, m.index, m.rows, m.bytes);
-    else job.buffered.push({ index: m.index, rows: m.rows, bytes: m.bytes });
+  heatmap: (m) => {
+    const state = byId(m.subjectId);
+    // Sent just before its result; a cached result has none.
+    if (state) state.gram = new Float32Array(m.gram, 0, m.n * m.n);
   },
-  blocksEnd: (m) => {
-    const job = jobs.get(m.jobId);
-    if (!job) return;
-    job.ended = true;
-    if (job.workerJobId) client.endBlocks(job.workerJobId);
-  },
-  jobAbort: (m) => {
-    const job = jobs.get(m.jobId);
-    if (job?.workerJobId) client.cancel(job.workerJobId);
-    const state = job ? byId(job.subjectId) : undefined;
-    if (state) Object.assign(state, { status: 'failed', error: m.error });
+  jobQueued: (m) => {
+    const state = byId(m.subjectId);
+    if (!state) return;
+    Object.assign(state, {
+      status: 'running',
+      jobId: m.jobId,
+      fraction: 0,
+      label: 'starting the compute worker in the extension host',
+      startedAt: performance.now(),
+      place: undefined,
+      error: undefined,
+      partial: undefined,
+      gram: undefined,
+    });
     render();
+  },
+  jobStarted: (m) => {
+    const state = byJob(m.jobId);
+    if (!state) return;
+    Object.assign(state, { place: m.place, label: 'reading the checkpoint' });
+    renderStatus();
+  },
+  progress: (m) => {
+    const state = byJob(m.jobId);
+    if (!state) return;
+    if (state.label !== 'cancelling…') state.label = m.label;
+    state.fraction = m.fraction;
+    renderStatus();
+  },
+  partial: (m) => {
+    const state = byJob(m.jobId);
+    if (!state) return;
+    const first = state.partial === undefined;
+    state.partial = { norms: m.norms, total: m.total };
+    // The first one lays the page out with the plot; later ones only redraw the plot.
+    void (first ? render() : drawPartial(state));
   },
   subjectFailed: (m) => {
     const state = byId(m.subjectId);
-    if (!state || state.status === 'done') return;
-    Object.assign(state, { status: 'failed', error: m.error });
+    if (!state) return;
+    Object.assign(state, { status: 'failed', error: m.error, partial: undefined, jobId: undefined });
     render();
   },
 };
@@ -213,159 +129,26 @@ const handlers: Handlers<ToAnalysis> = {
 // ---------------------------------------------------------------------------------------------
 // Rendering.
 
-/** Where and how a result was computed, in words: the exact kernel runs in plain JavaScript whatever backend is available. */
-function computeInfo(r: AnalysisReport, cached: boolean): string {
-  const backend = r.backend === 'none' ? 'CPU' : r.backend.toUpperCase();
-  // The exact kernel is plain JavaScript, used for small matrices whatever backend is available.
-  const where =
-    r.kernel === 'float64'
-      ? `with the exact float64 kernel (small matrix; backend ${backend} available)`
-      : `on ${backend} (${r.kernel})`;
-  return `${cached ? 'From the cache; computed' : 'Computed'} in ${(r.ms / 1000).toFixed(2)} s ${where}.`;
-}
+const actions: StatusActions = {
+  cancel,
+  rerun: () => settings && post({ type: 'rerun', settings }),
+};
 
-function statusLine(state: SubjectState): HTMLElement {
-  const line = h('div', {
-    class: 'status',
-    attrs: { 'aria-live': 'polite', id: `status-${fileSlug(state.subject.id)}` },
+/** The settings form; its Run again keeps the new settings for the next one. */
+const settingsBox = (s: AnalysisSettings) =>
+  settingsForm(s, (next) => {
+    settings = next;
+    post({ type: 'rerun', settings: next });
   });
-  switch (state.status) {
-    case 'queued':
-      line.append(h('span', { class: 'muted', text: 'Waiting…' }));
-      break;
-    case 'running': {
-      const pct = Math.round(state.fraction * 100);
-      line.append(
-        h('progress', { attrs: { max: '100', value: String(pct), 'aria-label': `Analysing ${state.subject.tensor}` } }),
-        h('span', {
-          class: 'muted',
-          text: `${progressLabel(state.fraction, performance.now() - state.startedAt)} · ${state.label}`,
-        }),
-        h('button', { text: 'Cancel', attrs: { type: 'button', class: 'cancel' }, on: { click: () => cancel(state) } }),
-      );
-      if (state.compute) line.append(h('span', { class: 'muted compute', text: `on ${state.compute}` }));
-      break;
-    }
-    case 'done': {
-      const r = state.report!;
-      line.append(
-        h('span', { class: 'muted', attrs: { id: 'compute-info' }, text: computeInfo(r, state.cached === true) }),
-      );
-      break;
-    }
-    case 'failed': {
-      const cancelled = state.error?.code === 'job/cancelled';
-      line.append(
-        h('span', {
-          class: cancelled ? 'muted' : 'error',
-          attrs: cancelled ? {} : { role: 'alert' },
-          text: cancelled ? 'Cancelled.' : (state.error?.message ?? 'Failed.'),
-        }),
-      );
-      line.append(
-        h('button', {
-          text: 'Run again',
-          attrs: { type: 'button' },
-          on: { click: () => settings && post({ type: 'rerun', settings }) },
-        }),
-      );
-      break;
-    }
-  }
-  return line;
-}
 
 /** Updates only the status lines (progress ticks), keeping focus on Cancel. */
 function renderStatus(): void {
   for (const state of subjects) {
-    const old = document.getElementById(`status-${fileSlug(state.subject.id)}`);
+    const old = document.getElementById(statusId(state));
     if (!old) continue;
-    if (init.mode === 'compare') {
-      old.replaceWith(compactStatus(state));
-      continue;
-    }
-    if (state.status === 'running' && old.querySelector('progress')) {
-      old.querySelector('progress')!.setAttribute('value', String(Math.round(state.fraction * 100)));
-      old.querySelector('span')!.textContent =
-        `${progressLabel(state.fraction, performance.now() - state.startedAt)} · ${state.label}`;
-      const compute = old.querySelector('.compute');
-      if (state.compute && !compute) old.append(h('span', { class: 'muted compute', text: `on ${state.compute}` }));
-    } else {
-      old.replaceWith(statusLine(state));
-    }
+    if (init.mode === 'compare') old.replaceWith(compactStatus(state));
+    else if (!updateRunningStatus(old, state)) old.replaceWith(statusLine(state, actions));
   }
-}
-
-/** A short status for a row of the compare table; the details go in the tooltip. */
-function compactStatus(state: SubjectState): HTMLElement {
-  switch (state.status) {
-    case 'queued':
-      return h('span', { class: 'muted', text: 'waiting' });
-    case 'running':
-      return h(
-        'span',
-        { class: 'muted', attrs: { id: `status-${fileSlug(state.subject.id)}` } },
-        h('progress', {
-          attrs: {
-            max: '100',
-            value: String(Math.round(state.fraction * 100)),
-            'aria-label': `Analysing ${state.subject.file}`,
-          },
-        }),
-        h('span', { text: ` ${Math.round(state.fraction * 100)}%` }),
-      );
-    case 'done':
-      return h('span', {
-        text: `✓ ${(state.report!.ms / 1000).toFixed(2)} s${state.cached ? ' (cached)' : ''}`,
-        attrs: { title: computeInfo(state.report!, state.cached === true) },
-      });
-    case 'failed':
-      return h('span', {
-        class: state.error?.code === 'job/cancelled' ? 'muted' : 'error',
-        text: state.error?.code === 'job/cancelled' ? 'cancelled' : 'failed',
-        attrs: { title: state.error?.message ?? '' },
-      });
-  }
-}
-
-function settingsForm(): HTMLElement {
-  const s = settings!;
-  const field = (label: string, name: keyof AnalysisSettings, value: number, help: string) =>
-    h(
-      'label',
-      { class: 'field', attrs: { title: help } },
-      `${label} `,
-      h('input', { attrs: { type: 'number', name, value: String(value), min: '0', step: 'any' } }),
-    );
-  const form = h(
-    'form',
-    { class: 'settings', attrs: { id: 'settings-form' } },
-    field(
-      'exact pairs up to n²·m =',
-      'pairBudget',
-      s.pairBudget,
-      'Beyond this, mean and max |overlap| are estimated from a sample of rows',
-    ),
-    field('sample rows', 'sampleRows', s.sampleRows, 'Rows sampled for pair statistics beyond the budget'),
-    field('seed', 'seed', s.seed, 'Seed of the row sample'),
-    h('button', { text: 'Run again', attrs: { type: 'submit' } }),
-  );
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
-    const data = new FormData(form);
-    const num = (k: string, fallback: number) => {
-      const x = Number(data.get(k));
-      return Number.isFinite(x) && x >= 0 ? x : fallback;
-    };
-    settings = {
-      ...s,
-      pairBudget: num('pairBudget', s.pairBudget),
-      sampleRows: Math.max(2, Math.round(num('sampleRows', s.sampleRows))),
-      seed: Math.round(num('seed', s.seed)),
-    };
-    post({ type: 'rerun', settings });
-  });
-  return h('details', { class: 'settings-box' }, h('summary', { text: 'Settings' }), form);
 }
 
 async function figure(id: string, data: ChartData, baseName: string, into: HTMLElement): Promise<void> {
@@ -408,7 +191,7 @@ async function renderSingle(state: SubjectState): Promise<string[]> {
     h('h1', { text: `Superposition of ${s.tensor}` }),
     h('p', { class: 'muted', text: `${s.file} · ${layoutText} · ${s.tensorChoice}` }),
   );
-  const parts: HTMLElement[] = [header, statusLine(state)];
+  const parts: HTMLElement[] = [header, statusLine(state, actions)];
   if (s.transposeHint && state.status !== 'running') {
     parts.push(
       h(
@@ -427,7 +210,7 @@ async function renderSingle(state: SubjectState): Promise<string[]> {
   const rendered: string[] = [];
   const body = h('div', { class: 'analysis-body' });
   parts.push(body);
-  if (settings) parts.push(settingsForm());
+  if (settings) parts.push(settingsBox(settings));
   app.replaceChildren(...parts);
   app.removeAttribute('aria-busy');
   const r = state.report;
@@ -442,7 +225,7 @@ async function renderSingle(state: SubjectState): Promise<string[]> {
   }
   if (state.status !== 'done' || !r) return rendered;
   const plots = h('div', { class: 'plots' });
-  body.append(summaryCard(r), plots);
+  body.append(summaryCard(r, state.place), plots);
   const base = fileSlug(`${s.file.split('/').pop()}-${s.tensor}`);
   await figure('chart-row-norms', rowNormSpec(r), `${base}-row-norms`, plots);
   rendered.push('rowNorms');
@@ -537,7 +320,7 @@ async function renderCompare(): Promise<string[]> {
     ),
     table,
     plots,
-    ...(settings ? [settingsForm()] : []),
+    ...(settings ? [settingsBox(settings)] : []),
   );
   app.removeAttribute('aria-busy');
   const widths = new Set(done.map((s) => s.report!.m));
@@ -587,6 +370,5 @@ document.addEventListener('securitypolicyviolation', (e) =>
   post({ type: 'cspViolation', directive: e.violatedDirective, blockedURI: e.blockedURI }),
 );
 onThemeChange(() => void render());
-window.addEventListener('unload', () => client.dispose());
 
 post({ type: 'ready', protocolVersion: ANALYSIS_PROTOCOL_VERSION });

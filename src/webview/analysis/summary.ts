@@ -3,6 +3,8 @@
 import type { AnalysisReport } from '../../core/analysis/report';
 import { formatInteger, formatValue } from '../../core/format';
 import { h } from '../dom';
+import type { ComputePlace } from '../../shared/analysisProtocol';
+import { placeText } from './computeInfo';
 
 const v = (x: number | null | undefined) => formatValue(x ?? null);
 
@@ -40,7 +42,7 @@ function nearDuplicateNote(r: AnalysisReport): HTMLElement | null {
   );
 }
 
-export function summaryCard(r: AnalysisReport): HTMLElement {
+export function summaryCard(r: AnalysisReport, place?: ComputePlace): HTMLElement {
   const ci = r.meanAbsOverlapCI95;
   const sampled = r.overlapMethod === 'sampled';
   const method =
@@ -83,6 +85,11 @@ export function summaryCard(r: AnalysisReport): HTMLElement {
         `${v(r.strong.sqOverlapVarianceRatio ?? null)}${r.strong.sqOverlapVarianceRatioCI95 ? ` (95% CI ${v(r.strong.sqOverlapVarianceRatioCI95[0])} – ${v(r.strong.sqOverlapVarianceRatioCI95[1])})` : ''}`,
         'Variance of the squared overlaps in S over 2(m−1)/(m²(m+2)), its value for random unit vectors (paper Fig. 5c): < 1 is more regular than random',
       ],
+    ]),
+    section('Computed', [
+      ['where', place === undefined ? '—' : placeText(place), 'The extension host runs the analysis next to the file'],
+      ['kernel', r.kernel],
+      ['time', `${(r.ms / 1000).toFixed(2)} s`],
     ]),
     nearDuplicateNote(r),
     r.notes.length > 0 ? h('ul', { class: 'notes' }, ...r.notes.map((n) => h('li', { text: n }))) : null,
