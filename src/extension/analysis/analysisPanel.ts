@@ -10,7 +10,7 @@
 import * as vscode from 'vscode';
 import { CoreError, toWireError } from '../../core/errors';
 import type { AnalysisReport } from '../../core/analysis/report';
-import { dispatch, isMessageOf, type Handlers } from '../../shared/channel';
+import { listen, type Handlers } from '../../shared/channel';
 import {
   ANALYSIS_PROTOCOL_VERSION,
   FROM_ANALYSIS_TYPES,
@@ -21,7 +21,7 @@ import {
   type ToAnalysis,
 } from '../../shared/analysisProtocol';
 import type { AnalysisSettings } from '../../shared/workerProtocol';
-import { log } from '../log';
+import { handlerFailed, log } from '../log';
 import { analysisSettings } from '../settings';
 import { loadComputePage } from '../computePage';
 import type { ResultCache } from './resultCache';
@@ -178,8 +178,11 @@ export class AnalysisPanel implements vscode.Disposable {
 
   /** A message from the page (or, for tests, the same message through a diagnostics command). */
   receive(msg: unknown): void {
-    if (isMessageOf<FromAnalysis>(msg, FROM_ANALYSIS_TYPES)) void dispatch(this.handlers, msg);
+    this.listener ??= listen(FROM_ANALYSIS_TYPES, this.handlers, handlerFailed('Analysis panel'));
+    this.listener(msg);
   }
+
+  private listener: ((msg: unknown) => void) | undefined;
 
   private state(): AnalysisPanelState {
     return {

@@ -12,7 +12,7 @@ import {
 } from '../../core/charts/analysisSpecs';
 import { linearFit } from '../../core/stats/regression';
 import { formatInteger, formatValue, fileSlug } from '../../core/format';
-import { dispatch, isMessageOf, type Handlers } from '../../shared/channel';
+import { listen, type Handlers } from '../../shared/channel';
 import {
   ANALYSIS_PROTOCOL_VERSION,
   TO_ANALYSIS_TYPES,
@@ -22,7 +22,7 @@ import {
 } from '../../shared/analysisProtocol';
 import type { AnalysisSettings } from '../../shared/workerProtocol';
 import { readInit, vscodeApi } from '../vscodeApi';
-import { h } from '../dom';
+import { h, showPageError } from '../dom';
 import { onThemeChange, type Chart } from '../charts/vegaChart';
 import { exportBar } from '../charts/exportBar';
 import { chartFigure } from '../charts/chartFigure';
@@ -363,9 +363,8 @@ async function render(): Promise<void> {
   if (token === renderToken && drawn.length > 0) post({ type: 'rendered', charts: drawn });
 }
 
-window.addEventListener('message', (e: MessageEvent) => {
-  if (isMessageOf<ToAnalysis>(e.data, TO_ANALYSIS_TYPES)) void dispatch(handlers, e.data);
-});
+const receive = listen(TO_ANALYSIS_TYPES, handlers, showPageError);
+window.addEventListener('message', (e: MessageEvent) => receive(e.data));
 document.addEventListener('securitypolicyviolation', (e) =>
   post({ type: 'cspViolation', directive: e.violatedDirective, blockedURI: e.blockedURI }),
 );
