@@ -2,15 +2,14 @@
 //   extension  src/extension/extension.ts → dist/extension.js      node, cjs, `vscode` external
 //   webview    src/webview/{viewer,analysis,experiment,preview}/main.ts → dist/webview/*.js  browser, ES modules
 //              sharing chunks (dist/webview/chunks/: Vega and the chart code, loaded once)
-//   worker     src/worker/worker.ts       → dist/worker.js         browser, iife, self-contained (TF.js inside)
 //   cli        src/cli/main.ts            → dist/cli.js            node, cjs, shebang
 //   nodeWorker src/nodeWorker/worker.ts   → dist/nodeWorker.js     node, cjs (worker_threads; TF.js + Dawn loader)
 //   tests      test/integration/*.ts      → out/integration/*.js   node, cjs (mocha suite run inside VS Code)
-//   testPages  test/browser/*Page.ts      → out/browser/*.js       browser, iife (pages for the browser tests;
-//              chartPages builds the one that draws with Vega)
+//   chartPages test/browser/chartsPage.ts → out/browser/*.js      browser, iife (the browser tests' page that
+//              draws the webviews' charts with Vega)
 // Flags: --watch (rebuild on change), --production (minify, no source maps), --only=a,b (some targets).
 // After each build the metafile is checked: TF.js must not leak into the extension or webview
-// bundles (they would bloat and the extension host has no GPU), and Vega must not leak into the worker.
+// bundles (compute runs in the Node compute worker), and Vega must not leak into that worker.
 import * as esbuild from 'esbuild';
 import { readFileSync, readdirSync, mkdirSync, copyFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
@@ -36,8 +35,6 @@ const base = {
 const forbidden = {
   extension: [/node_modules[\\/]@tensorflow/, /node_modules[\\/]vega/],
   webview: [/node_modules[\\/]@tensorflow/],
-  worker: [/node_modules[\\/]vega/],
-  testPages: [/node_modules[\\/]vega/],
   // The CLI draws report.html's charts with Vega (SVG only), so vega is allowed there.
   cli: [/node_modules[\\/]@tensorflow[\\/]tfjs-backend-web/],
   nodeWorker: [/node_modules[\\/]vega/],
@@ -72,13 +69,6 @@ const allTargets = {
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]',
   },
-  worker: {
-    ...base,
-    entryPoints: ['src/worker/worker.ts'],
-    outfile: 'dist/worker.js',
-    platform: 'browser',
-    format: 'iife',
-  },
   cli: {
     ...base,
     entryPoints: ['src/cli/main.ts'],
@@ -104,15 +94,6 @@ const allTargets = {
     format: 'cjs',
     // As for the CLI: TF.js's Node entries are missing from their packages' `sideEffects` lists.
     ignoreAnnotations: true,
-  },
-  // Test-only page scripts for the browser layer (test/browser).
-  testPages: {
-    ...base,
-    minify: false,
-    entryPoints: ['test/browser/workerPage.ts', 'test/browser/trainerPage.ts'],
-    outdir: 'out/browser',
-    platform: 'browser',
-    format: 'iife',
   },
   // The chart-layout page draws with the webviews' Vega code, so it is a page of its own kind.
   chartPages: {
@@ -183,8 +164,7 @@ const watchPlugin = (name) => ({
 mkdirSync('dist', { recursive: true });
 // Chunk names carry content hashes: old ones would pile up (and be packaged) without this.
 if (targets.webview && !watch) rmSync('dist/webview', { recursive: true, force: true });
-// The WASM backend's binaries, next to the bundles that load them (the CLI reads them from its
-// own folder; the webview fetches them from dist/ and hands them to its worker).
+// The WASM backend's binaries, next to the Node compute worker that loads them from its own folder.
 for (const file of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm']) {
   copyFileSync(path.join('node_modules/@tensorflow/tfjs-backend-wasm/dist', file), path.join('dist', file));
 }

@@ -23,7 +23,7 @@ const coreRules = [
   [['vscode'], 'The core never touches the VS Code API.'],
   [nodeBuiltins, 'The core runs in browsers and workers too: no Node APIs. Take bytes, not paths.'],
   [
-    ['**/extension/**', '**/webview/**', '**/worker/**', '**/cli/**', '**/node/**'],
+    ['**/extension/**', '**/webview/**', '**/nodeWorker/**', '**/cli/**', '**/node/**'],
     'The core does not import from entry points.',
   ],
   [['@tensorflow/tfjs-backend-*'], 'Entry points register backends; the core only uses tfjs-core.'],
@@ -98,11 +98,14 @@ export default tseslint.config(
     files: ['src/extension/**/*.ts'],
     rules: {
       'no-restricted-imports': forbid(
-        [['@tensorflow/*'], 'The extension host has no GPU: compute runs in the webview worker or the CLI.'],
+        [
+          ['@tensorflow/*'],
+          'Compute runs in the Node compute worker (src/nodeWorker), not on the extension host thread.',
+        ],
         [['vega*'], 'Charts render in webviews.'],
         [
-          ['**/webview/**', '**/worker/**', '**/cli/**'],
-          'The extension host does not import webview, worker or CLI code.',
+          ['**/webview/**', '**/nodeWorker/**', '**/cli/**'],
+          'The extension host does not import webview, compute worker or CLI code.',
         ],
       ),
     },
@@ -113,24 +116,10 @@ export default tseslint.config(
       'no-restricted-imports': forbid(
         [['vscode'], 'Webviews talk to the host by messages only.'],
         [nodeBuiltins, 'Webviews run in a browser.'],
-        [['@tensorflow/*'], 'Compute runs in the worker, not on the page.'],
+        [['@tensorflow/*'], 'Pages only draw: compute runs in the extension host.'],
         [
-          ['**/extension/**', '**/worker/**', '**/cli/**', '**/node/**'],
+          ['**/extension/**', '**/nodeWorker/**', '**/cli/**', '**/node/**'],
           'Webviews import only core, shared and webview code.',
-        ],
-      ),
-    },
-  },
-  {
-    files: ['src/worker/**/*.ts'],
-    rules: {
-      'no-restricted-imports': forbid(
-        [['vscode'], 'The worker talks to its page by messages only.'],
-        [nodeBuiltins, 'The worker runs in a browser.'],
-        [['vega*'], 'The worker computes; the page draws.'],
-        [
-          ['**/extension/**', '**/webview/**', '**/cli/**', '**/node/**'],
-          'The worker imports only core and shared code.',
         ],
       ),
     },
@@ -142,10 +131,7 @@ export default tseslint.config(
         [['vscode'], 'The Node compute worker talks to its host by messages only.'],
         [['vega*'], 'The worker computes; hosts and pages draw.'],
         [['@tensorflow/tfjs-backend-webgl'], 'WebGL exists only in browsers; Node has WebGPU through Dawn.'],
-        [
-          ['**/extension/**', '**/webview/**', '**/cli/**', '**/worker/!(trainJob)'],
-          'Only core, shared and node helpers, and the job code it shares with the webview worker.',
-        ],
+        [['**/extension/**', '**/webview/**', '**/cli/**'], 'Only core, shared and node helpers.'],
       ),
     },
   },
@@ -158,7 +144,7 @@ export default tseslint.config(
           ['vega-embed*', '@tensorflow/tfjs-backend-web*'],
           'The CLI computes on the CPU and prints; no browser packages (vega and vega-lite only draw report.html as SVG).',
         ],
-        [['**/extension/**', '**/webview/**', '**/worker/**'], 'Only core, shared and node helpers.'],
+        [['**/extension/**', '**/webview/**', '**/nodeWorker/**'], 'Only core, shared and node helpers.'],
       ),
     },
   },

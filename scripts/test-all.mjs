@@ -5,7 +5,7 @@
 //   static     typecheck (every runtime's program), lint, formatting       1 check each
 //   build      esbuild (all targets, import checks) and the .vsix            1 check each
 //   unit       vitest: core, node helpers, CLI, protocol, webview (happy-dom)
-//   browser    the worker bundle in Debian Chromium under the webview CSP (node:test)
+//   browser    the webviews' charts in Debian Chromium under the webview CSP (node:test)
 //   e2e        code-server + Playwright UI tests, and the mocha suite in the real extension host
 //   start      `npm start` smoke test: the URL it prints serves VS Code with the extension active
 //

@@ -10,7 +10,7 @@ export interface Settings {
   /** Largest file read whole on file systems without ranged reads. */
   readonly maxWholeFileReadMB: number;
   readonly histogramBins: number;
-  /** Compute backend of the extension host's workers (webgl is a browser backend: not offered). */
+  /** Compute backend of the extension host's workers. */
   readonly backend: BackendPreference;
 }
 

@@ -25,14 +25,10 @@ export async function selectNodeBackend(data: NodeWorkerData, bundleDir: string)
       ? `software WebGPU adapter (${describeAdapter(dawn.adapter)})`
       : null;
   const chosen = await selectBackend(data.backend, softwareGpu);
-  // Say why, in Node's terms: "not included in this build" is the browser bundles' wording.
-  const skipped = chosen.skipped
-    .filter((s) => s.name !== 'webgl' || data.backend === 'webgl')
-    .map((s) => {
-      if (s.name === 'webgl') return { name: s.name, reason: 'WebGL exists only in browsers, not in Node' };
-      if (s.name === 'webgpu' && !dawn.ok) return { name: s.name, reason: dawn.reason };
-      return s;
-    });
+  // Say why WebGPU was skipped in Dawn's terms (no dawn.node, no adapter, …).
+  const skipped = chosen.skipped.map((s) =>
+    s.name === 'webgpu' && !dawn.ok ? { name: s.name, reason: dawn.reason } : s,
+  );
   return chosen.name === 'webgpu' && dawn.ok
     ? { name: chosen.name, skipped, adapter: dawn.adapter }
     : { name: chosen.name, skipped };

@@ -16,7 +16,7 @@ import {
   type NodeWorkerData,
   type ToNodeWorker,
 } from '../shared/nodeWorkerProtocol';
-import { trainJob } from '../worker/trainJob';
+import { trainJob } from './trainJob';
 import { analyzeFileJob } from './analyzeFileJob';
 import { selectNodeBackend } from './nodeBackend';
 import { webgpuDevice, webgpuLost } from './dawn';

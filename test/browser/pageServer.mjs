@@ -1,5 +1,5 @@
 // A local server for the browser tests: serves a test page (out/browser/<page>.js) inside the
-// webviews' exact HTML and CSP, plus dist/ and out/ (the worker bundle, the WASM binaries).
+// webviews' exact HTML and CSP, plus dist/ and out/ (the page bundles).
 import * as http from 'node:http';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -8,7 +8,7 @@ import { webviewHtml } from '../../src/extension/webviewHtml.ts';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const TYPES = { '.js': 'text/javascript', '.css': 'text/css', '.html': 'text/html', '.wasm': 'application/wasm' };
 
-/** Starts the server; `/` is `page` (a test page bundle name, e.g. "workerPage"). */
+/** Starts the server; `/` is `page` (a test page bundle name, e.g. "chartsPage"). */
 export async function servePage(page) {
   let origin = '';
   const server = http.createServer((req, res) => {
@@ -22,13 +22,7 @@ export async function servePage(page) {
           nonce: 'testnonce0123456789',
           scriptUri: `${origin}/out/browser/${page}.js`,
           styleUris: [],
-          init: {
-            workerUrl: `${origin}/dist/worker.js`,
-            wasmUrls: {
-              'tfjs-backend-wasm.wasm': `${origin}/dist/tfjs-backend-wasm.wasm`,
-              'tfjs-backend-wasm-simd.wasm': `${origin}/dist/tfjs-backend-wasm-simd.wasm`,
-            },
-          },
+          init: {},
         }),
       );
       return;

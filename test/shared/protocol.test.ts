@@ -72,7 +72,7 @@ async function samples() {
     cancel: { type: 'cancel', jobId: 'j1' },
   };
   const fromWorker: Record<FromWorker['type'], FromWorker> = {
-    started: { type: 'started', jobId: 'j1', backend: 'webgl', kernel: 'tfjs-webgl' },
+    started: { type: 'started', jobId: 'j1', backend: 'webgpu', kernel: 'tfjs-webgpu' },
     progress: { type: 'progress', jobId: 'j1', fraction: 0.25, label: 'rows 4 of 16' },
     blockDone: { type: 'blockDone', jobId: 'j1', index: 0 },
     partial: {

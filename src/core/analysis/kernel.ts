@@ -1,6 +1,6 @@
 // The two matrix products the analysis needs, behind one interface so the same streaming code
 // runs on whatever is fastest where it runs: exact float64 loops here (small matrices, tests,
-// the reference), float32 GEMMs on TF.js backends (WASM, WebGL, WebGPU) in compute/tfKernel.ts.
+// the reference), float32 GEMMs on TF.js backends (WASM, WebGPU) in compute/tfKernel.ts.
 
 export interface MatrixKernel {
   /** For logs and results: which implementation ran. */

@@ -1,19 +1,16 @@
-// The one place that chooses a TensorFlow.js backend. Entry points import the backend packages
-// they ship (the worker: WebGPU, WebGL, CPU; the CLI: CPU) for their side effect of registering;
-// this module only asks TF.js which of them work here, in the order of preference.
-//
-// Everything we compute is float32. TF.js's WebGL backend silently falls back to half-precision
-// textures on GPUs that cannot render to float32 (WEBGL_RENDER_FLOAT32_CAPABLE false); the paper
-// notes that FP16 changes results, so such a backend is refused, with the reason reported.
+// The one place that chooses a TensorFlow.js backend. The Node compute worker imports the backend
+// packages it ships (WebGPU through Dawn, WASM, CPU) for their side effect of registering; this
+// module only asks TF.js which of them work here, in the order of preference. Everything we
+// compute is float32.
 
 import * as tf from '@tensorflow/tfjs-core';
 import { CoreError } from '../errors';
 
-export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+export type BackendName = 'webgpu' | 'wasm' | 'cpu';
 export type BackendPreference = 'auto' | BackendName;
 
 /** Fastest first. */
-export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'wasm', 'cpu'];
 
 /** Names of CPU emulations of a GPU, as drivers and adapters report them. */
 export const SOFTWARE_GPU = /swiftshader|llvmpipe|lavapipe|softpipe|software|microsoft basic render/i;
@@ -36,24 +33,13 @@ export interface BackendReport {
   readonly adapter?: GpuAdapterInfo;
 }
 
-/** Why a backend that initialised cannot be used, or null when it is fine. */
-function float32Problem(name: BackendName): string | null {
-  if (
-    name === 'webgl' &&
-    (!tf.env().getBool('WEBGL_RENDER_FLOAT32_CAPABLE') || tf.env().getBool('WEBGL_FORCE_F16_TEXTURES'))
-  ) {
-    return 'this GPU cannot render float32 textures, so WebGL would compute in float16';
-  }
-  return null;
-}
-
 /**
- * Says why a GPU backend is a software emulation (SwiftShader, llvmpipe, a fallback adapter), or
- * null for real hardware. Such a "GPU" runs on the CPU and is far slower than WebAssembly
- * (measured in the browser tests: a training step ~40× slower on SwiftShader WebGPU), so `auto`
- * tries it only after WASM. Pages and workers supply it; the core has no DOM to look with.
+ * Says why the WebGPU adapter is a software emulation (SwiftShader, lavapipe, a fallback adapter),
+ * or null for real hardware. Such a "GPU" runs on the CPU and is far slower than WebAssembly
+ * (SwiftShader: a training step ~40× slower), so `auto` tries it only after WASM. The host
+ * supplies it (the Node worker reads Dawn's adapter); the core cannot look.
  */
-export type SoftwareGpuCheck = (name: 'webgpu' | 'webgl') => Promise<string | null>;
+export type SoftwareGpuCheck = (name: 'webgpu') => Promise<string | null>;
 
 /** The `auto` order once software GPUs are known: hardware GPUs, WASM, software GPUs, CPU. */
 async function autoOrder(
@@ -63,7 +49,7 @@ async function autoOrder(
   if (check === undefined) return [...BACKEND_ORDER];
   const hardware: BackendName[] = [];
   const software: BackendName[] = [];
-  for (const name of ['webgpu', 'webgl'] as const) {
+  for (const name of ['webgpu'] as const) {
     const why = await check(name).catch(() => null);
     if (why === null) hardware.push(name);
     else {
@@ -105,11 +91,6 @@ export async function selectBackend(
         continue;
       }
       await tf.ready();
-      const problem = float32Problem(name);
-      if (problem !== null) {
-        skipped.push({ name, reason: problem });
-        continue;
-      }
       return { name, skipped: [...skipped, ...deferred] };
     } catch (e) {
       skipped.push({ name, reason: e instanceof Error ? e.message : String(e) });

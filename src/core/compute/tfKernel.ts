@@ -1,5 +1,5 @@
-// The analysis kernel on TensorFlow.js: float32 GEMMs on whatever backend is active (WASM/SIMD in
-// the CLI, WebGPU or WebGL in the webview worker). Each block's product is computed in float32
+// The analysis kernel on TensorFlow.js: float32 GEMMs on whatever backend the Node compute worker
+// selected (WebGPU through Dawn, WASM/SIMD). Each block's product is computed in float32
 // and added into the float64 accumulators, so rounding does not build up across blocks.
 //
 // Operands are transposed here, in plain loops, rather than with matMul's transpose flags: on the

@@ -1,5 +1,5 @@
-// Training the toy model on TensorFlow.js, on whatever backend the caller selected (WASM in the
-// CLI, WebGPU/WebGL/WASM/CPU in the webview worker). The maths is reference.ts, in tensor ops:
+// Training the toy model on TensorFlow.js, on whatever backend the Node compute worker selected
+// (WebGPU through Dawn, WASM, CPU). The maths is reference.ts, in tensor ops:
 // the gradient is written out (no autodiff), and the optimizer is the paper's custom AdamW, which
 // TF.js does not have. Everything is float32; data and initial weights come from the seeded CPU
 // generator, so a seed gives the same run on every backend up to float rounding.

@@ -1,4 +1,4 @@
-// The `train` job: one run of the toy model on the worker's TF.js backend (paper-spec §1), then
+// The `train` job of the Node compute worker: one run of the toy model on its TF.js backend (paper-spec §1), then
 // its metrics (§2). Progress goes out at every sync point (see trainer.ts); there the job yields to the
 // event loop so that a `cancel` message gets in even on the CPU backends.
 
