@@ -391,12 +391,32 @@ describe('Superposition Lab in a real VS Code', () => {
     await lens.click();
     const frame = await webviewFrameWith(page, '#chart-loss-vs-width[data-rendered="true"]', 30_000);
     console.log(`# reopen: ${Date.now() - t0} ms from the click to the plots`);
-    assert.match(await frame.$eval('#status-text', (e) => e.textContent), /^8 of 8 runs finished\.$/);
+    // The sweep that trained them lives on in the extension host: its last word, or the count.
+    assert.match(
+      await frame.$eval('#status-text', (e) => e.textContent),
+      /^(8 of 8 runs finished\.|All 8 runs finished; results in results\/quick-demo\. Trained in the extension host on wasm\b.*)$/,
+    );
     assert.equal(await frame.$('#stop'), null, 'nothing is training');
     assert.equal(
       await frame.evaluate(() => window.superpositionLabViews['chart-loss-vs-width'].data('points').length),
       8,
     );
+    assert.equal((await frame.$$('#runs-table tbody tr[data-status="done"]')).length, 8);
+  });
+
+  uiTest('after a window reload the experiment panel comes back with its results', async () => {
+    await webviewFrameWith(page, '#chart-loss-vs-width[data-rendered="true"]', 30_000);
+    await page.reload();
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    // Restored by the extension's WebviewPanelSerializer from the page's saved state (the config).
+    const frame = await webviewFrameWith(page, '#chart-loss-vs-width[data-rendered="true"]', 60_000);
+    assert.match(await frame.$eval('#status-text', (e) => e.textContent), /^8 of 8 runs finished\.$/);
+    assert.equal(
+      await frame.evaluate(() => window.superpositionLabViews['chart-loss-vs-width'].data('points').length),
+      8,
+    );
+    assert.equal((await frame.$$('#runs-table tbody tr[data-status="done"]')).length, 8);
+    await screenshot(page, '19b-experiment-after-reload');
   });
 
   uiTest("a run's weights open in the superposition analysis", async () => {
