@@ -39,6 +39,7 @@ export class ExperimentFolder implements vscode.Disposable {
   private burstTimer: ReturnType<typeof setTimeout> | undefined;
   /** Reads of the folder run one after another, so an older read never lands after a newer one. */
   private reading: Promise<void> = Promise.resolve();
+  private loads: Promise<void> = Promise.resolve();
   private disposed = false;
 
   constructor(
@@ -66,7 +67,17 @@ export class ExperimentFolder implements vscode.Disposable {
    * settings, training asks once before training them anew (the old results stay on disk); only
    * showing never asks.
    */
-  async load(forTraining = false, retrain?: 'all' | readonly string[]): Promise<LoadOutcome> {
+  load(forTraining = false, retrain?: 'all' | readonly string[]): Promise<LoadOutcome> {
+    // One load at a time (a panel's refresh and a start can come together): the last one asked wins.
+    const next = this.loads.then(() => this.prepare(forTraining, retrain));
+    this.loads = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    return next;
+  }
+
+  private async prepare(forTraining: boolean, retrain: 'all' | readonly string[] | undefined): Promise<LoadOutcome> {
     if (this.configUri.scheme !== 'file') {
       return { ok: false, message: 'Experiments run on local files only (this config is not on disk).' };
     }

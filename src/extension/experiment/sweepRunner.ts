@@ -12,8 +12,7 @@ import type { BackendReport } from '../../core/compute/backend';
 import { describeBackend } from '../../core/compute/describeBackend';
 import { toWireError } from '../../core/errors';
 import { formatValue } from '../../core/format';
-import type { RunSpec } from '../../core/config/sweep';
-import type { ExperimentState, LiveRun, ToExperiment } from '../../shared/experimentProtocol';
+import type { ExperimentState, ToExperiment } from '../../shared/experimentProtocol';
 import type { PreparedExperiment } from '../../node/experimentStore';
 import { trainPending } from '../../node/trainPending';
 import type { HostCompute } from '../compute/hostCompute';
@@ -22,24 +21,14 @@ import { RESTRICTED_EXPLANATION, requireTrust } from '../trust';
 import type { Calibration } from './calibration';
 import { ExperimentFolder } from './experimentFolder';
 import { hostTrainLanes } from './hostTrainLanes';
+import { LiveRunState } from './liveRun';
 import type { ConfigDiagnostics } from './configDiagnostics';
 
 /** The live run goes to panels at most this often. */
 const LIVE_EVERY_MS = 250;
-/** The live curve keeps at most this many points (thinned by halves). */
-const LIVE_POINTS = 400;
 
 /** "in the extension host on wasm" (with the GPU adapter and skipped backends when there are). */
 export const whereTrained = (backend: BackendReport) => `in the extension host on ${describeBackend(backend)}`;
-
-interface Live {
-  readonly spec: RunSpec;
-  readonly startedAt: number;
-  readonly where: string;
-  step: number;
-  loss: number | null;
-  points: { step: number; loss: number }[];
-}
 
 export interface TrainedHere {
   readonly id: string;
@@ -56,7 +45,7 @@ export class SweepRunner implements vscode.Disposable {
   readonly onMessage = this.messages.event;
   readonly folder: ExperimentFolder;
   private state: ExperimentState = { kind: 'idle' };
-  private live: Live | null = null;
+  private live: LiveRunState | null = null;
   private liveDirty = false;
   private liveTimer: ReturnType<typeof setInterval> | undefined;
   private stopRequested = false;
@@ -178,10 +167,10 @@ export class SweepRunner implements vscode.Disposable {
       this.liveDirty = false;
       this.messages.fire(this.liveMessage());
       const finished = this.folder.results?.runs.length ?? 0;
-      const fraction = Math.min(1, (finished + live.step / live.spec.steps) / total);
-      const loss = live.loss === null ? '' : ` · loss ${formatValue(live.loss)}`;
+      const fraction = Math.min(1, (finished + live.stepsDone / live.spec.steps) / total);
+      const loss = live.lastLoss === null ? '' : ` · loss ${formatValue(live.lastLoss)}`;
       progress.report({
-        message: `run ${Math.min(total, finished + 1)}/${total}: ${live.spec.id} · step ${live.step}/${live.spec.steps}${loss}`,
+        message: `run ${Math.min(total, finished + 1)}/${total}: ${live.spec.id} · step ${live.stepsDone}/${live.spec.steps}${loss}`,
         increment: Math.max(0, (fraction - reported) * 100),
       });
       reported = Math.max(reported, fraction);
@@ -192,17 +181,13 @@ export class SweepRunner implements vscode.Disposable {
         isCancelled: () => this.stopRequested || this.disposed,
         onStarted: (spec, _i, backend) => {
           where = whereTrained(backend);
-          this.live = { spec, startedAt: Date.now(), where, step: 0, loss: null, points: [] };
+          this.live = new LiveRunState(spec, where);
           this.liveDirty = true;
           log().info(`Training ${spec.id} ${where}`);
         },
         onStep: (spec, _i, step, mse) => {
-          const live = this.live;
-          if (live?.spec.id !== spec.id) return;
-          live.step = step;
-          live.loss = mse * spec.n;
-          live.points.push({ step, loss: live.loss });
-          if (live.points.length > LIVE_POINTS) live.points = live.points.filter((_, k) => k % 2 === 1);
+          if (this.live?.spec.id !== spec.id) return;
+          this.live.progress(step, mse);
           this.liveDirty = true;
         },
         onRunSaved: (spec, _i, trained) => {
@@ -283,20 +268,7 @@ export class SweepRunner implements vscode.Disposable {
   }
 
   private liveMessage(): ToExperiment {
-    const l = this.live;
-    const live: LiveRun | null =
-      l === null
-        ? null
-        : {
-            runId: l.spec.id,
-            steps: l.spec.steps,
-            step: l.step,
-            loss: l.loss,
-            where: l.where,
-            points: l.points.slice(),
-            startedAt: l.startedAt,
-          };
-    return { type: 'live', live };
+    return { type: 'live', live: this.live?.toWire() ?? null };
   }
 
   /** For the diagnostics command (tests, bug reports): works with no panel open. */
@@ -308,7 +280,7 @@ export class SweepRunner implements vscode.Disposable {
       stateMessage: 'message' in this.state ? this.state.message : null,
       totalRuns: this.folder.experiment?.runs.length ?? 0,
       finishedRuns: this.folder.results?.runs.length ?? 0,
-      live: this.live && { id: this.live.spec.id, step: this.live.step, where: this.live.where },
+      live: this.live && { id: this.live.spec.id, step: this.live.stepsDone, where: this.live.where },
       trainedHere: this.trainedHere.slice(),
       failed: [...this.failed.keys()],
       series: this.folder.results?.series.map((s) => ({ id: s.id, alphaM: s.alphaM })) ?? [],
