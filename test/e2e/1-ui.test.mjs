@@ -333,6 +333,25 @@ describe('Superposition Lab in a real VS Code', () => {
         },
       );
       await screenshot(page, '17-experiment-training');
+      // It trains in the extension host (the panel only draws): the panel, the runs table and the
+      // status bar say so while it runs.
+      await frame.waitForFunction(
+        () => /in the extension host on wasm\b/.test(document.getElementById('status-text')?.textContent ?? ''),
+        null,
+        { timeout: 30_000 },
+      );
+      await frame.waitForFunction(
+        () =>
+          /^running here · step \d+\/1000/.test(
+            document.querySelector('#runs-table tr[data-status="running-here"] td.run-status')?.textContent ?? '',
+          ),
+        null,
+        { timeout: 30_000 },
+      );
+      await page
+        .locator('.statusbar-item', { hasText: /Training quick-demo [1-8]\/8/ })
+        .first()
+        .waitFor({ timeout: 10_000 });
       await frame.waitForFunction(
         () => /All 8 runs finished/.test(document.getElementById('status-text')?.textContent ?? ''),
         null,

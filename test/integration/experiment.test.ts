@@ -5,10 +5,11 @@
 // would) are drawn as they land. (The UI tests train the quick demo from its CodeLens.)
 import * as assert from 'node:assert';
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExperimentDiagnostics } from '../../src/extension/experiment/experimentDiagnostics';
+import { lockFile, prepareExperiment } from '../../src/node/experimentStore';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -61,6 +62,14 @@ name: detach-test
 data: {features: 64, distribution: linear}
 model: {width: [2, 4, 8, 16]}
 train: {steps: 3000, batch: 32}
+`;
+
+/** Two short runs: one held by "another machine" through its lock, one free. */
+const ELSEWHERE_CONFIG = `version: 1
+name: elsewhere-test
+data: {features: 64, distribution: linear}
+model: {width: [2, 4]}
+train: {steps: 500, batch: 32}
 `;
 
 suite('Experiments in a real extension host', () => {
@@ -135,6 +144,41 @@ suite('Experiments in a real extension host', () => {
       readFileSync(workspaceFile('experiments', 'results', 'detach-test', 'results.json').fsPath, 'utf8'),
     );
     assert.strictEqual(results.runs.length, 4, 'results.json has every run');
+  });
+
+  test('a run another machine holds (a fresh lock) shows as running elsewhere and is not trained here', async function () {
+    this.timeout(120_000);
+    const config = workspaceFile('experiments', 'elsewhere.experiment.yaml');
+    writeFileSync(config.fsPath, ELSEWHERE_CONFIG);
+    const prepared = await prepareExperiment(config.fsPath, ELSEWHERE_CONFIG);
+    assert.ok(prepared.ok);
+    const [held, free] = prepared.experiment.runs;
+    const lock = lockFile(prepared.experiment.outDir, held!.id, prepared.experiment.fingerprints.get(held!.id)!);
+    mkdirSync(path.dirname(lock), { recursive: true });
+    const info = { owner: 'test', host: 'node7.cluster', pid: 4242, startedAt: new Date().toISOString() };
+    writeFileSync(lock, `${JSON.stringify(info)}\n`);
+    try {
+      await vscode.commands.executeCommand('superpositionLab.showExperiment', config);
+      const shown = await until('elsewhere.experiment.yaml', (p) => p.elsewhere.length === 1, 30_000);
+      assert.deepStrictEqual(shown.elsewhere, [`${held!.id}@node7.cluster:4242`]);
+      await vscode.commands.executeCommand('superpositionLab.runExperiment', config);
+      const ended = await until(
+        'elsewhere.experiment.yaml',
+        (p) => p.state === 'stopped' || p.state === 'failed',
+        60_000,
+      );
+      assert.strictEqual(ended.state, 'stopped', ended.stateMessage ?? '');
+      assert.deepStrictEqual(
+        ended.trainedHere.map((r) => r.id),
+        [free!.id],
+        'the locked run was left to its holder',
+      );
+      assert.match(ended.stateMessage ?? '', /1 of 2 runs finished; the rest were being trained by other processes/);
+    } finally {
+      rmSync(lock, { force: true });
+    }
+    const released = await until('elsewhere.experiment.yaml', (p) => p.elsewhere.length === 0, 30_000);
+    assert.strictEqual(released.finishedRuns, 1);
   });
 
   test('a config with errors trains nothing and puts its problems in the Problems view, in place', async () => {

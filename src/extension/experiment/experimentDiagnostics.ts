@@ -19,6 +19,8 @@ export interface ExperimentDiagnostics {
   /** Runs this extension host trained, in order, and where ("in the extension host on wasm"). */
   readonly trainedHere: readonly TrainedHere[];
   readonly failed: readonly string[];
+  /** Runs other processes hold a fresh lock on: "id@host:pid". */
+  readonly elsewhere: readonly string[];
   readonly series: readonly { readonly id: string; readonly alphaM: number | null }[];
   readonly panelOpen: boolean;
   /** The panel's (empty with no panel). */

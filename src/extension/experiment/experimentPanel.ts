@@ -105,7 +105,9 @@ export class ExperimentPanel implements vscode.Disposable {
           return;
         }
         panel.title = panelTitle(configUri);
-        new ExperimentPanel(sweeps.get(configUri), panel, extensionUri);
+        const runner = sweeps.get(configUri);
+        void runner.refresh(); // results from disk, and the locks of runs training elsewhere
+        new ExperimentPanel(runner, panel, extensionUri);
       },
     };
   }

@@ -283,6 +283,7 @@ export class SweepRunner implements vscode.Disposable {
       live: this.live && { id: this.live.spec.id, step: this.live.stepsDone, where: this.live.where },
       trainedHere: this.trainedHere.slice(),
       failed: [...this.failed.keys()],
+      elsewhere: this.folder.elsewhere.map((o) => `${o.id}@${o.host}:${o.pid}`),
       series: this.folder.results?.series.map((s) => ({ id: s.id, alphaM: s.alphaM })) ?? [],
     };
   }

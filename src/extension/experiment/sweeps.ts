@@ -19,7 +19,7 @@ export class Sweeps implements vscode.Disposable {
     private readonly calibration: Calibration,
   ) {}
 
-  /** The config's runner; a new one reads the config and its folder at once. */
+  /** The config's runner (a new one has read nothing yet: refresh or start it). */
   get(configUri: vscode.Uri): SweepRunner {
     const key = configUri.toString();
     let runner = this.runners.get(key);
@@ -29,7 +29,6 @@ export class Sweeps implements vscode.Disposable {
       );
       runner = created;
       this.runners.set(key, runner);
-      void runner.refresh();
     }
     return runner;
   }
