@@ -425,7 +425,10 @@ describe('Superposition Lab in a real VS Code', () => {
 
   uiTest('after a window reload the experiment panel comes back with its results', async () => {
     await webviewFrameWith(page, '#chart-loss-vs-width[data-rendered="true"]', 30_000);
-    await page.reload();
+    // The command, as a user would: the workbench saves its editors (and the page's state) first.
+    const reloaded = page.waitForEvent('load', { timeout: 60_000 });
+    await runCommand(page, 'Developer: Reload Window');
+    await reloaded;
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     // Restored by the extension's WebviewPanelSerializer from the page's saved state (the config).
     const frame = await webviewFrameWith(page, '#chart-loss-vs-width[data-rendered="true"]', 60_000);

@@ -43,6 +43,17 @@ function configOfState(state: unknown): vscode.Uri | undefined {
   }
 }
 
+/**
+ * A panel whose page state was lost (the window went before it was saved) still has its title:
+ * "Experiment: <file name>". The config is the workspace's only file of that name, if there is one.
+ */
+async function configOfTitle(title: string): Promise<vscode.Uri | undefined> {
+  const name = /^Experiment: ([^*?[\]{}!/\\]+)$/.exec(title)?.[1];
+  if (name === undefined) return undefined;
+  const found = await vscode.workspace.findFiles(`**/${name}.experiment.{yaml,yml}`, '**/node_modules/**', 2);
+  return found.length === 1 ? found[0] : undefined;
+}
+
 export class ExperimentPanel implements vscode.Disposable {
   private static readonly open = new Map<string, ExperimentPanel>();
   private readonly disposables: vscode.Disposable[] = [];
@@ -93,14 +104,14 @@ export class ExperimentPanel implements vscode.Disposable {
     return new ExperimentPanel(sweeps.get(configUri), panel, extensionUri);
   }
 
-  /** After a window reload: the panel VS Code kept, for the config its page state names. */
+  /** After a window reload: the panel VS Code kept, for the config its page state (or title) names. */
   static serializer(sweeps: Sweeps, extensionUri: vscode.Uri): vscode.WebviewPanelSerializer {
     return {
       deserializeWebviewPanel: async (panel, state) => {
-        const configUri = configOfState(state);
+        const configUri = configOfState(state) ?? (await configOfTitle(panel.title));
         const key = configUri?.toString();
         if (configUri === undefined || (key !== undefined && ExperimentPanel.open.has(key))) {
-          log().warn(`Not restoring an experiment panel: its saved state names no config (${JSON.stringify(state)})`);
+          log().warn(`Not restoring "${panel.title}": no config found for it (saved state ${JSON.stringify(state)})`);
           panel.dispose();
           return;
         }
