@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 
 export default function setup(): void {
-  execFileSync(process.execPath, ['esbuild.mjs', '--production', '--only=extension,webview,worker,cli,nodeWorker'], {
+  execFileSync(process.execPath, ['esbuild.mjs', '--production', '--only=extension,webview,cli,nodeWorker'], {
     stdio: 'inherit',
   });
 }

@@ -54,19 +54,5 @@ export async function closeCompute(): Promise<void> {
 /** Where compute ran, for stderr (see describeBackend). */
 export const backendLine = describeBackend;
 
-/** Polls `isCancelled` while `job` runs and forwards a cancel to the worker. */
-export async function whileRunning<T>(
-  isCancelled: (() => boolean) | undefined,
-  cancel: () => void,
-  job: Promise<T>,
-): Promise<T> {
-  if (isCancelled === undefined) return job;
-  const timer = setInterval(() => {
-    if (isCancelled()) cancel();
-  }, 100);
-  try {
-    return await job;
-  } finally {
-    clearInterval(timer);
-  }
-}
+/** Shared with the extension host's sweep runner (src/node/whileRunning.ts). */
+export { whileRunning } from '../node/whileRunning';

@@ -1,28 +1,28 @@
 // The contract between the extension host and the experiment panel (one per experiment config).
 // Types only, plain data.
 //
-// The host owns the config, the results folder and the run list; the page owns the compute
-// worker. To train a run the host sends `train` (the run and its feature frequencies); the page
-// runs it in its worker, streams `trainProgress`, and answers with exactly one `runDone` (the
-// metrics, and W and b as transferred ArrayBuffers) or `runFailed` (cancel is `runFailed` with
-// `job/cancelled`). The host saves each finished run atomically and sends back the updated
-// `results` (with the refitted series), so what the page shows is always what is on disk.
+// The host owns the config, the results folder, the run list and the training: a sweep runner
+// per config trains the pending runs in the extension host's compute worker, whether or not a
+// panel is open. The panel is a view: on `ready` the host sends the whole picture (`overview`,
+// `state`, `live`), then each change as it happens; the page sends commands (start, stop, open a
+// run, export). What the page draws is always what is on disk, plus the run in progress.
 
 import { typeSet } from './channel';
-import type { WireError } from '../core/errors';
-import type { BackendPreference, BackendReport } from '../core/compute/backend';
-import type { RunSpec, RunValues } from '../core/config/sweep';
-import type { ExperimentResults, RunResult } from '../core/toy/results';
-import type { TrainFrequencies } from './workerProtocol';
+import type { ExperimentResults } from '../core/toy/results';
+import type { RunValues } from '../core/config/sweep';
 
-export const EXPERIMENT_PROTOCOL_VERSION = 1;
+export const EXPERIMENT_PROTOCOL_VERSION = 2;
 
 export interface ExperimentInit {
   readonly protocolVersion: number;
   readonly title: string;
-  readonly workerUrl: string;
-  readonly wasmUrls: Readonly<Record<string, string>>;
-  readonly backend: BackendPreference;
+  /** The config's URI, kept in the page's state so that the panel comes back after a reload. */
+  readonly configUri: string;
+}
+
+/** What the page keeps with vscode.setState (read back by the host's WebviewPanelSerializer). */
+export interface ExperimentPageState {
+  readonly configUri: string;
 }
 
 /** What the panel shows about the experiment before and while it trains. */
@@ -38,29 +38,40 @@ export interface ExperimentOverview {
   /** Finished runs on disk (null before the first one). */
   readonly results: ExperimentResults | null;
   /** Runs other processes (CLI shards, cluster tasks) are training now: their locks' heartbeats are fresh. */
-  readonly elsewhere?: readonly { readonly id: string; readonly host: string; readonly pid: number }[];
+  readonly elsewhere: readonly { readonly id: string; readonly host: string; readonly pid: number }[];
+  /** Runs that failed in this extension host since it started (cleared when they finish). */
+  readonly failed: readonly { readonly id: string; readonly message: string }[];
 }
 
 export type ExperimentState =
   | { readonly kind: 'idle' }
-  | { readonly kind: 'running'; readonly runIndex: number; readonly runId: string }
+  | { readonly kind: 'running'; readonly stopping: boolean }
   | { readonly kind: 'stopped'; readonly message: string }
   | { readonly kind: 'done'; readonly message: string }
   | { readonly kind: 'failed'; readonly message: string };
+
+/** The run training in the extension host now. */
+export interface LiveRun {
+  readonly runId: string;
+  readonly steps: number;
+  readonly step: number;
+  /** The latest loss (MSE × n), null before the first sync point. */
+  readonly loss: number | null;
+  /** "in the extension host on wasm", once the worker said where it runs. */
+  readonly where: string | null;
+  /** The loss so far (thinned to a few hundred points), for the live curve. */
+  readonly points: readonly { readonly step: number; readonly loss: number }[];
+  /** Date.now() when it started, for the time estimate. */
+  readonly startedAt: number;
+}
 
 /** Host → page. */
 export type ToExperiment =
   | { readonly type: 'overview'; readonly overview: ExperimentOverview }
   | { readonly type: 'state'; readonly state: ExperimentState }
-  | {
-      readonly type: 'train';
-      readonly jobId: string;
-      readonly spec: RunSpec;
-      readonly frequencies: TrainFrequencies;
-    }
-  /** Stop the job (Cancel in the notification, panel closing). */
-  | { readonly type: 'abort'; readonly jobId: string }
-  /** results.json after a run was saved (or refitted). */
+  /** The run in progress (null: none), at most a few times a second. */
+  | { readonly type: 'live'; readonly live: LiveRun | null }
+  /** results.json after a run was saved (here or by another process). */
   | { readonly type: 'results'; readonly results: ExperimentResults }
   /** A finished run's W (n×m float32), read back from its safetensors file for the heatmap. */
   | {
@@ -77,19 +88,8 @@ export type FromExperiment =
   | { readonly type: 'ready'; readonly protocolVersion: number }
   /** The Run / Resume button. */
   | { readonly type: 'start' }
-  /** The Stop button: the host aborts the current run and keeps the finished ones. */
+  /** The Stop button: the host stops the current run and keeps the finished ones. */
   | { readonly type: 'stop' }
-  | { readonly type: 'runStarted'; readonly jobId: string; readonly backend: BackendReport['name'] }
-  | { readonly type: 'trainProgress'; readonly jobId: string; readonly step: number; readonly mse: number }
-  | {
-      readonly type: 'runDone';
-      readonly jobId: string;
-      readonly result: RunResult;
-      readonly backend: BackendReport;
-      readonly W: ArrayBuffer;
-      readonly b: ArrayBuffer;
-    }
-  | { readonly type: 'runFailed'; readonly jobId: string; readonly error: WireError }
   | { readonly type: 'requestWeights'; readonly runId: string }
   /** Open a finished run's weights in the checkpoint viewer, or analyse them. */
   | { readonly type: 'openRun'; readonly runId: string; readonly action: 'view' | 'analyze' }
@@ -99,15 +99,14 @@ export type FromExperiment =
       readonly format: 'svg' | 'png' | 'csv' | 'json';
       readonly content: string;
     }
-  /** Which charts are on screen (for the log and the end-to-end tests). */
-  | { readonly type: 'rendered'; readonly charts: readonly string[] }
+  /** Which charts are on screen and how many finished runs the runs table shows (for the tests). */
+  | { readonly type: 'rendered'; readonly charts: readonly string[]; readonly doneRows: number }
   | { readonly type: 'cspViolation'; readonly directive: string; readonly blockedURI: string };
 
 export const TO_EXPERIMENT_TYPES = typeSet<ToExperiment>({
   overview: true,
   state: true,
-  train: true,
-  abort: true,
+  live: true,
   results: true,
   weights: true,
 });
@@ -115,10 +114,6 @@ export const FROM_EXPERIMENT_TYPES = typeSet<FromExperiment>({
   ready: true,
   start: true,
   stop: true,
-  runStarted: true,
-  trainProgress: true,
-  runDone: true,
-  runFailed: true,
   requestWeights: true,
   openRun: true,
   export: true,

@@ -366,6 +366,25 @@ describe('Superposition Lab in a real VS Code', () => {
         },
       );
       await screenshot(page, '17-experiment-training');
+      // It trains in the extension host (the panel only draws): the panel, the runs table and the
+      // status bar say so while it runs.
+      await frame.waitForFunction(
+        () => /in the extension host on wasm\b/.test(document.getElementById('status-text')?.textContent ?? ''),
+        null,
+        { timeout: 30_000 },
+      );
+      await frame.waitForFunction(
+        () =>
+          /^running here · step \d+\/1000/.test(
+            document.querySelector('#runs-table tr[data-status="running-here"] td.run-status')?.textContent ?? '',
+          ),
+        null,
+        { timeout: 30_000 },
+      );
+      await page
+        .locator('.statusbar-item', { hasText: /Training quick-demo [1-8]\/8/ })
+        .first()
+        .waitFor({ timeout: 10_000 });
       await frame.waitForFunction(
         () => /All 8 runs finished/.test(document.getElementById('status-text')?.textContent ?? ''),
         null,
@@ -424,12 +443,35 @@ describe('Superposition Lab in a real VS Code', () => {
     await lens.click();
     const frame = await webviewFrameWith(page, '#chart-loss-vs-width[data-rendered="true"]', 30_000);
     console.log(`# reopen: ${Date.now() - t0} ms from the click to the plots`);
-    assert.match(await frame.$eval('#status-text', (e) => e.textContent), /^8 of 8 runs finished\.$/);
+    // The sweep that trained them lives on in the extension host: its last word, or the count.
+    assert.match(
+      await frame.$eval('#status-text', (e) => e.textContent),
+      /^(8 of 8 runs finished\.|All 8 runs finished; results in results\/quick-demo\. Trained in the extension host on wasm\b.*)$/,
+    );
     assert.equal(await frame.$('#stop'), null, 'nothing is training');
     assert.equal(
       await frame.evaluate(() => window.superpositionLabViews['chart-loss-vs-width'].data('points').length),
       8,
     );
+    assert.equal((await frame.$$('#runs-table tbody tr[data-status="done"]')).length, 8);
+  });
+
+  uiTest('after a window reload the experiment panel comes back with its results', async () => {
+    await webviewFrameWith(page, '#chart-loss-vs-width[data-rendered="true"]', 30_000);
+    // The command, as a user would: the workbench saves its editors (and the page's state) first.
+    const reloaded = page.waitForEvent('load', { timeout: 60_000 });
+    await runCommand(page, 'Developer: Reload Window');
+    await reloaded;
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    // Restored by the extension's WebviewPanelSerializer from the page's saved state (the config).
+    const frame = await webviewFrameWith(page, '#chart-loss-vs-width[data-rendered="true"]', 60_000);
+    assert.match(await frame.$eval('#status-text', (e) => e.textContent), /^8 of 8 runs finished\.$/);
+    assert.equal(
+      await frame.evaluate(() => window.superpositionLabViews['chart-loss-vs-width'].data('points').length),
+      8,
+    );
+    assert.equal((await frame.$$('#runs-table tbody tr[data-status="done"]')).length, 8);
+    await screenshot(page, '19b-experiment-after-reload');
   });
 
   uiTest("a run's weights open in the superposition analysis", async () => {

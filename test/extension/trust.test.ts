@@ -35,9 +35,11 @@ describe('workspace trust', () => {
 
   it('training, reproduction and saving refits check trust before they start', () => {
     expect(source('experiment/commands.ts')).toMatch(/requireTrust\('Running an experiment'\)/);
-    const panel = source('experiment/experimentPanel.ts');
-    expect(panel).toMatch(/async start\([^)]*\): Promise<void> \{[\s\S]{0,300}requireTrust\('Training'\)/);
-    expect(panel).toMatch(/vscode\.workspace\.isTrusted\) \{\s*await writeResults/);
+    // Sweeps train in the extension host's runner (whichever panel, if any, shows them).
+    expect(source('experiment/sweepRunner.ts')).toMatch(
+      /async start\([^)]*\): Promise<void> \{[\s\S]{0,300}requireTrust\('Training'\)/,
+    );
+    expect(source('experiment/experimentFolder.ts')).toMatch(/vscode\.workspace\.isTrusted\) \{\s*await writeResults/);
     expect(source('reproduce/reproduceCommand.ts')).toMatch(
       /export async function reproducePaper[\s\S]{0,200}requireTrust\('Reproducing the paper'\)/,
     );

@@ -5,8 +5,16 @@ import * as path from 'node:path';
 import Mocha from 'mocha';
 
 export function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 60_000, reporter: 'spec' });
-  for (const file of ['viewer.test.js', 'analysis.test.js', 'experiment.test.js', 'configEditing.test.js', 'runsView.test.js']) {
+  // SPL_GREP (a regular expression, in the extension host's environment) runs only the matching tests.
+  const grep = process.env['SPL_GREP'];
+  const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 60_000, reporter: 'spec', ...(grep ? { grep } : {}) });
+  for (const file of [
+    'viewer.test.js',
+    'analysis.test.js',
+    'experiment.test.js',
+    'configEditing.test.js',
+    'runsView.test.js',
+  ]) {
     mocha.addFile(path.resolve(__dirname, file));
   }
   return new Promise((resolve, reject) => {

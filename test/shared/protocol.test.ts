@@ -190,35 +190,33 @@ async function samples() {
     runs: [spec!],
     stepsPerRun: 6000,
     results,
+    elsewhere: [{ id: spec!.id, host: 'node7', pid: 4242 }],
+    failed: [{ id: spec!.id, message: 'the GPU device was lost' }],
   };
-  const frequencies = { p: [0.5, 0.25], capped: 0, effectiveDensity: 0.75 };
+  const live = {
+    runId: spec!.id,
+    steps: 6000,
+    step: 50,
+    loss: 10.24,
+    where: 'in the extension host on wasm',
+    points: [{ step: 50, loss: 10.24 }],
+    startedAt: 1_767_225_600_000,
+  };
   const toExperiment: Record<ToExperiment['type'], ToExperiment> = {
     overview: { type: 'overview', overview },
-    state: { type: 'state', state: { kind: 'running', runIndex: 0, runId: spec!.id } },
-    train: { type: 'train', jobId: 't1', spec: spec!, frequencies },
-    abort: { type: 'abort', jobId: 't1' },
+    state: { type: 'state', state: { kind: 'running', stopping: false } },
+    live: { type: 'live', live },
     results: { type: 'results', results },
     weights: { type: 'weights', runId: spec!.id, n: 2, m: 1, W: new ArrayBuffer(8) },
   };
   const fromExperiment: Record<FromExperiment['type'], FromExperiment> = {
-    ready: { type: 'ready', protocolVersion: 1 },
+    ready: { type: 'ready', protocolVersion: 2 },
     start: { type: 'start' },
     stop: { type: 'stop' },
-    runStarted: { type: 'runStarted', jobId: 't1', backend: 'wasm' },
-    trainProgress: { type: 'trainProgress', jobId: 't1', step: 50, mse: 0.01 },
-    runDone: {
-      type: 'runDone',
-      jobId: 't1',
-      result: run,
-      backend: { name: 'wasm', skipped: [] },
-      W: new ArrayBuffer(8),
-      b: new ArrayBuffer(8),
-    },
-    runFailed: { type: 'runFailed', jobId: 't1', error },
     requestWeights: { type: 'requestWeights', runId: spec!.id },
     openRun: { type: 'openRun', runId: spec!.id, action: 'analyze' },
     export: { type: 'export', fileName: 'x.csv', format: 'csv', content: 'a\n1\n' },
-    rendered: { type: 'rendered', charts: ['chart-loss-curves'] },
+    rendered: { type: 'rendered', charts: ['chart-loss-curves'], doneRows: 1 },
     cspViolation: { type: 'cspViolation', directive: 'script-src', blockedURI: 'inline' },
   };
   const gpu = {

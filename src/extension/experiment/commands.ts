@@ -2,13 +2,18 @@
 // explorer, palette), "Show Experiment Results", "Stop Experiment", "Preview Experiment",
 // "Retrain All Runs", "Retrain One Run…", "Run Experiment on Slurm…", and the
 // live diagnostics, quick fixes, completion, hover and outline of `*.experiment.yaml`.
+// Sweeps train in the extension host (one runner per config, owned here, not by a panel); the
+// panels, the status bar item and the CodeLens show them.
 
 import * as vscode from 'vscode';
 import type { HostCompute } from '../compute/hostCompute';
 import { ConfigDiagnostics } from './configDiagnostics';
 import { ConfigLanguage, isExperimentDocument } from './configLanguage';
 import { ExperimentCodeLens, EXPERIMENT_SELECTOR } from './codeLens';
-import { ExperimentPanel } from './experimentPanel';
+import { ExperimentPanel, EXPERIMENT_VIEW_TYPE } from './experimentPanel';
+import { experimentDiagnostics } from './experimentDiagnostics';
+import { Sweeps } from './sweeps';
+import { trainingStatus } from './trainingStatus';
 import { PreviewPanel } from './previewPanel';
 import { Calibration } from './calibration';
 import { registerConfigProviders } from './configProviders';
@@ -33,19 +38,28 @@ export function registerExperimentCommands(
   context: vscode.ExtensionContext,
   compute: HostCompute,
 ): vscode.Disposable[] {
-  void compute; // wired in by the host-compute change (issue 11)
   const diagnostics = new ConfigDiagnostics();
   const calibration = new Calibration(context.globalState);
   const language = new ConfigLanguage(diagnostics, calibration);
   const lens = new ExperimentCodeLens(calibration);
-  ExperimentPanel.onResultsSaved = () => lens.refresh();
+  const sweeps = new Sweeps(compute, diagnostics, calibration);
+  const status = trainingStatus(sweeps);
+
+  /** Shows the config's panel; `run` starts (or resumes) its sweep, `retrain` trains those again. */
+  const show = (config: vscode.Uri, run: boolean, retrain?: 'all' | readonly string[]) => {
+    const runner = sweeps.get(config);
+    if (run) void runner.start(retrain);
+    else void runner.refresh(); // the config or the folder may have changed since
+    return ExperimentPanel.show(sweeps, context.extensionUri, config);
+  };
 
   const open = (run: boolean) => (uri?: unknown) => {
     const config = targetConfig(uri);
     if (!config) return noConfig();
     // Untrusted: explain, and still show the results already on disk (reading is allowed).
     const allowed = !run || requireTrust('Running an experiment');
-    return ExperimentPanel.show(context, diagnostics, calibration, config, { run: run && allowed });
+    show(config, run && allowed);
+    return undefined;
   };
 
   const retrainAll = async (uri?: unknown) => {
@@ -57,7 +71,7 @@ export function registerExperimentCommands(
       { modal: true },
       go,
     );
-    if (choice === go) ExperimentPanel.show(context, diagnostics, calibration, config, { run: true, retrain: 'all' });
+    if (choice === go) show(config, true, 'all');
     return undefined;
   };
 
@@ -66,15 +80,16 @@ export function registerExperimentCommands(
     if (!config) return noConfig();
     let id = typeof runId === 'string' ? runId : undefined;
     if (id === undefined) {
-      const panel = ExperimentPanel.show(context, diagnostics, calibration, config, { run: false });
-      const ids = panel.finishedRunIds();
+      const runner = sweeps.get(config);
+      await runner.refresh();
+      const ids = runner.finishedRunIds();
       if (ids.length === 0) {
         void vscode.window.showInformationMessage('No finished runs to retrain yet (Run Experiment trains them).');
         return undefined;
       }
       id = await vscode.window.showQuickPick(ids, { placeHolder: 'The run to train again' });
     }
-    if (id !== undefined) ExperimentPanel.show(context, diagnostics, calibration, config, { run: true, retrain: [id] });
+    if (id !== undefined) show(config, true, [id]);
     return undefined;
   };
 
@@ -89,6 +104,13 @@ export function registerExperimentCommands(
   return [
     diagnostics,
     language,
+    sweeps,
+    status,
+    sweeps.onDidChange(() => lens.refresh()),
+    vscode.window.registerWebviewPanelSerializer(
+      EXPERIMENT_VIEW_TYPE,
+      ExperimentPanel.serializer(sweeps, context.extensionUri),
+    ),
     vscode.languages.registerCodeLensProvider(EXPERIMENT_SELECTOR, lens),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('superpositionLab.config.codeLens')) lens.refresh();
@@ -107,17 +129,16 @@ export function registerExperimentCommands(
     vscode.commands.registerCommand('superpositionLab.runExperimentOnSlurm', (uri?: unknown) => {
       const config = targetConfig(uri);
       if (!config) return noConfig();
-      return runOnSlurm(context, config, (c) =>
-        ExperimentPanel.show(context, diagnostics, calibration, c, { run: false }),
-      );
+      return runOnSlurm(context, config, (c) => show(c, false));
     }),
     vscode.commands.registerCommand('superpositionLab.stopExperiment', (uri?: unknown) => {
       const config = targetConfig(uri);
-      for (const panel of ExperimentPanel.all()) if (!config || panel.isFor(config)) panel.stop();
+      for (const runner of sweeps.all()) if (!config || runner.isFor(config)) runner.stop();
     }),
     vscode.commands.registerCommand('superpositionLab.diagnostics.experimentPanels', () =>
-      ExperimentPanel.all().map((p) => p.diagnostics()),
+      experimentDiagnostics(sweeps),
     ),
+    vscode.commands.registerCommand('superpositionLab.diagnostics.trainingStatus', () => ({ text: status.text() })),
     vscode.commands.registerCommand('superpositionLab.diagnostics.previewPanels', () =>
       PreviewPanel.all().map((p) => p.diagnostics()),
     ),

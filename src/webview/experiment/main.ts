@@ -1,10 +1,11 @@
-// Entry point of the experiment panel. The host sends the experiment (runs, results on disk) and,
-// one at a time, runs to train; this page trains each in its compute worker, streams the loss
-// into the live curve, and hands the finished run back to the host, which saves it and answers
-// with the updated results. Everything drawn comes from those results: what is on disk.
+// Entry point of the experiment panel: a view of the sweep the extension host trains. The host
+// sends the experiment (runs, results on disk, runs training elsewhere), the sweep's state and the
+// run in progress (its loss so far, streamed into the live curve); this page draws them and sends
+// commands (run, stop, open a run, export). Everything drawn comes from the results on disk, plus
+// the run in progress. The page keeps its config's URI in its state, so the host can bring the
+// panel back after a window reload.
 
-import type { WireError } from '../../core/errors';
-import type { ExperimentResults, RunResult } from '../../core/toy/results';
+import type { ExperimentResults } from '../../core/toy/results';
 import type { ChartData } from '../../core/charts/analysisSpecs';
 import {
   lossCurvesSpec,
@@ -23,8 +24,10 @@ import {
   TO_EXPERIMENT_TYPES,
   type ExperimentInit,
   type ExperimentOverview,
+  type ExperimentPageState,
   type ExperimentState,
   type FromExperiment,
+  type LiveRun,
   type ToExperiment,
 } from '../../shared/experimentProtocol';
 import { readInit, vscodeApi } from '../vscodeApi';
@@ -32,10 +35,9 @@ import { h } from '../dom';
 import { onThemeChange, type Chart } from '../charts/vegaChart';
 import { chartFigure } from '../charts/chartFigure';
 import { exportBar } from '../charts/exportBar';
-import { WorkerClient, JobError } from '../workerClient';
 import { drawHeatmap } from '../analysis/heatmap';
 import { progressLabel } from '../viewer/progress';
-import { runsTable, seriesTable } from './tables';
+import { runsTable, seriesTable, setStatusCell, type RunStatus } from './tables';
 
 /** Heatmaps are drawn for n up to this (n² cells computed in the page). */
 const HEATMAP_MAX_ROWS = 2000;
@@ -44,24 +46,11 @@ const WEIGHTS_KEPT = 6;
 /** The live curve is redrawn at most this often. */
 const LIVE_REDRAW_MS = 250;
 
-interface LiveRun {
-  readonly hostJobId: string;
-  readonly runId: string;
-  readonly steps: number;
-  readonly n: number;
-  readonly startedAt: number;
-  workerJobId?: string;
-  abortRequested: boolean;
-  backend?: string;
-  step: number;
-  loss: number;
-  points: { run: string; step: number; loss: number }[];
-}
-
 const init = readInit<ExperimentInit>();
-const api = vscodeApi<unknown>();
+const api = vscodeApi<ExperimentPageState>();
 const post = (m: FromExperiment) => api.postMessage(m);
-const client = new WorkerClient({ workerUrl: init.workerUrl, wasmUrls: init.wasmUrls });
+// Read back by the host's WebviewPanelSerializer after a window reload.
+api.setState({ configUri: init.configUri });
 const app = document.getElementById('app')!;
 
 let overview: ExperimentOverview | null = null;
@@ -74,64 +63,6 @@ let charts: Chart[] = [];
 let lossChart: Chart | null = null;
 let liveTimer: ReturnType<typeof setTimeout> | undefined;
 
-// ---------------------------------------------------------------------------------------------
-// Training: host `train` → worker job → host `runDone` / `runFailed`.
-
-async function train(m: Extract<ToExperiment, { type: 'train' }>): Promise<void> {
-  const run: LiveRun = {
-    hostJobId: m.jobId,
-    runId: m.spec.id,
-    steps: m.spec.steps,
-    n: m.spec.n,
-    startedAt: performance.now(),
-    abortRequested: false,
-    step: 0,
-    loss: Number.NaN,
-    points: [],
-  };
-  live = run;
-  renderStatus();
-  try {
-    const { jobId, result } = await client.run(
-      { kind: 'train', spec: m.spec, frequencies: m.frequencies },
-      init.backend,
-      {
-        onStarted: (backend) => {
-          run.backend = backend.toUpperCase();
-          post({ type: 'runStarted', jobId: m.jobId, backend });
-          renderStatus();
-        },
-        onTrainProgress: (step, mse) => {
-          run.step = step;
-          run.loss = mse * run.n;
-          run.points.push({ run: run.runId, step, loss: run.loss });
-          post({ type: 'trainProgress', jobId: m.jobId, step, mse });
-          scheduleLiveRedraw();
-          renderStatus();
-        },
-      },
-    );
-    run.workerJobId = jobId;
-    if (run.abortRequested) client.cancel(jobId);
-    const done = await result;
-    if (done.kind !== 'train') throw new Error('The worker returned the wrong kind of result.');
-    keepWeights(done.result, new Float32Array(done.W.slice(0)));
-    post({ type: 'runDone', jobId: m.jobId, result: done.result, backend: done.backend, W: done.W, b: done.b });
-  } catch (e) {
-    const error: WireError =
-      e instanceof JobError ? e.wire : { code: 'internal', message: e instanceof Error ? e.message : String(e) };
-    post({ type: 'runFailed', jobId: m.jobId, error });
-  } finally {
-    if (live === run) live = null;
-    renderStatus();
-  }
-}
-
-function keepWeights(run: RunResult, W: Float32Array): void {
-  weights.set(run.id, { n: run.n, m: run.values.width, W });
-  while (weights.size > WEIGHTS_KEPT) weights.delete(weights.keys().next().value!);
-}
-
 /** Streams the live run's points into the loss chart without redrawing the page. */
 function scheduleLiveRedraw(): void {
   if (liveTimer !== undefined) return;
@@ -139,8 +70,11 @@ function scheduleLiveRedraw(): void {
     liveTimer = undefined;
     const view = lossChart?.result.view;
     if (!view || !live) return;
-    const points = live.points.slice();
-    view.data('live', points);
+    const run = live.runId;
+    view.data(
+      'live',
+      live.points.map((p) => ({ run, step: p.step, loss: p.loss })),
+    );
     void view.runAsync();
   }, LIVE_REDRAW_MS);
 }
@@ -158,12 +92,12 @@ const handlers: Handlers<ToExperiment> = {
     if (wasRunning && m.state.kind !== 'running') void render();
     else renderStatus();
   },
-  train: (m) => void train(m),
-  abort: (m) => {
-    if (live?.hostJobId !== m.jobId) return;
-    live.abortRequested = true;
-    if (live.workerJobId) client.cancel(live.workerJobId);
+  live: (m) => {
+    const before = live?.runId;
+    live = m.live;
+    if (live) scheduleLiveRedraw();
     renderStatus();
+    updateRunStatuses(before);
   },
   results: (m) => {
     results = m.results;
@@ -175,12 +109,33 @@ const handlers: Handlers<ToExperiment> = {
       m.runId,
       m.W === null ? { error: m.error ?? 'unreadable' } : { n: m.n, m: m.m, W: new Float32Array(m.W) },
     );
+    while (weights.size > WEIGHTS_KEPT) weights.delete(weights.keys().next().value!);
     void renderSelection();
   },
 };
 
 // ---------------------------------------------------------------------------------------------
 // Rendering.
+
+/** Where a run stands: training here wins (a retrain), then finished, then another process's lock. */
+function runStatus(id: string): RunStatus {
+  if (live?.runId === id) return { kind: 'running-here', step: live.step, steps: live.steps, loss: live.loss };
+  if (results?.runs.some((r) => r.id === id)) return { kind: 'done' };
+  const other = overview?.elsewhere.find((o) => o.id === id);
+  if (other) return { kind: 'running-elsewhere', host: other.host, pid: other.pid };
+  const failed = overview?.failed.find((f) => f.id === id);
+  if (failed) return { kind: 'failed', message: failed.message };
+  return { kind: 'pending' };
+}
+
+/** The live run's row (and the one before it) in place, several times a second, without a redraw. */
+function updateRunStatuses(previous: string | undefined): void {
+  for (const id of new Set([previous, live?.runId])) {
+    if (id === undefined) continue;
+    const row = document.querySelector<HTMLElement>(`#runs-table tr[data-run="${CSS.escape(id)}"]`);
+    if (row) setStatusCell(row, runStatus(id));
+  }
+}
 
 /** Runs other processes train now (a sharded or cluster sweep), from the host's lock reading. */
 function elsewhereText(): string {
@@ -196,19 +151,23 @@ function elsewhereText(): string {
 function statusText(): string {
   const total = overview?.runs.length ?? 0;
   const finished = results?.runs.length ?? 0;
+  const stopping = hostState.kind === 'running' && hostState.stopping ? ' · stopping…' : '';
   if (live) {
     const overall = (finished + live.step / live.steps) / Math.max(1, total);
-    const elapsed = performance.now() - live.startedAt;
-    const loss = Number.isFinite(live.loss) ? ` · loss ${formatValue(live.loss)}` : '';
-    const where = live.backend ? ` · on ${live.backend}` : '';
-    const stopping = live.abortRequested ? ' · stopping…' : '';
-    return `Run ${finished + 1} of ${total}: ${live.runId} · step ${live.step}/${live.steps} (${progressLabel(live.step / live.steps, elapsed)})${loss}${where}${stopping} · ${Math.floor(overall * 100)}% of the experiment`;
+    const elapsed = Math.max(0, Date.now() - live.startedAt);
+    const loss = live.loss === null ? '' : ` · loss ${formatValue(live.loss)}`;
+    const where = live.where ? ` · ${live.where}` : '';
+    return `Run ${Math.min(total, finished + 1)} of ${total}: ${live.runId} · step ${live.step}/${live.steps} (${progressLabel(live.step / live.steps, elapsed)})${loss}${where}${stopping} · ${Math.floor(overall * 100)}% of the experiment`;
   }
   switch (hostState.kind) {
     case 'idle':
-      return total === 0 ? 'Loading…' : `${finished} of ${total} runs finished.${elsewhereText()}`;
+      if (total === 0) return 'Loading…';
+      // A window reload restarts the extension host and ends its sweep: say so where it matters.
+      return finished < total
+        ? `${finished} of ${total} runs finished.${elsewhereText()} Run trains the rest in the extension host (a sweep stops when the window reloads; its finished runs stay saved and Run resumes).`
+        : `${finished} of ${total} runs finished.${elsewhereText()}`;
     case 'running':
-      return `Starting run ${hostState.runIndex + 1} of ${total}…`;
+      return `Run ${Math.min(total, finished + 1)} of ${total}: starting…${stopping}`;
     default:
       return hostState.message;
   }
@@ -236,9 +195,10 @@ function statusBar(): HTMLElement {
     }),
   );
   if (running) {
+    const stopping = hostState.kind === 'running' && hostState.stopping;
     bar.append(
       h('button', {
-        text: 'Stop',
+        text: stopping ? 'Stopping…' : 'Stop',
         attrs: { type: 'button', id: 'stop', title: 'Stop after saving the finished runs' },
         on: { click: () => post({ type: 'stop' }) },
       }),
@@ -397,12 +357,16 @@ async function render(): Promise<void> {
     await figure('chart-weak-loss', weakLossSpec(results), 'weak-loss', grid, drawn);
     await figure('chart-ideal-weak', idealWeakSpec(results), 'ideal-weak', grid, drawn);
     if (token !== renderToken) return;
-    tables.append(seriesTable(results.series, seriesLabel), runsTable(results.runs, selectedRun, selectRun));
-    await renderSelection();
+    tables.append(seriesTable(results.series, seriesLabel));
   } else {
     grid.append(h('p', { class: 'muted', text: 'The plots fill in as runs finish.' }));
   }
-  if (token === renderToken) post({ type: 'rendered', charts: drawn });
+  tables.append(runsTable(o.runs, results?.runs ?? [], runStatus, selectedRun, selectRun));
+  if (results && results.runs.length > 0) await renderSelection();
+  if (token === renderToken) {
+    const doneRows = document.querySelectorAll('#runs-table tr[data-status="done"]').length;
+    post({ type: 'rendered', charts: drawn, doneRows });
+  }
 }
 
 window.addEventListener('message', (e: MessageEvent) => {
@@ -412,7 +376,6 @@ document.addEventListener('securitypolicyviolation', (e) =>
   post({ type: 'cspViolation', directive: e.violatedDirective, blockedURI: e.blockedURI }),
 );
 onThemeChange(() => void render());
-window.addEventListener('unload', () => client.dispose());
 
 void render();
 post({ type: 'ready', protocolVersion: EXPERIMENT_PROTOCOL_VERSION });
