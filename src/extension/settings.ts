@@ -3,7 +3,7 @@
 
 import * as vscode from 'vscode';
 import type { BackendPreference } from '../core/compute/backend';
-import type { AnalysisSettings } from '../shared/workerProtocol';
+import type { AnalysisSettings } from '../shared/computeJobs';
 import { DEFAULT_PAIR_BUDGET, DEFAULT_SAMPLE_ROWS } from '../core/analysis/superposition';
 
 export interface Settings {

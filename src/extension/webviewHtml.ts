@@ -1,7 +1,7 @@
-// The HTML shell of every webview: a strict Content-Security-Policy (scripts only with this
-// page's nonce, no JS eval, WebAssembly compilation allowed for TF.js's WASM backend; styles from
-// the extension; images from the extension or data:/blob: for chart exports; workers only from
-// blob: URLs), the page's init data as a JSON attribute
+// The HTML shell of every webview: a strict Content-Security-Policy (the page's module with this
+// page's nonce and the extension's own chunks, no eval, no WebAssembly, no workers, no network;
+// styles from the extension; images from the extension or data:/blob: for chart exports), the
+// page's init data as a JSON attribute
 // (escaped, never interpolated into script), one stylesheet and one script bundle.
 // Pure: takes strings, returns a string, so it is unit-tested without VS Code.
 
@@ -23,16 +23,12 @@ export function escapeHtml(s: string): string {
 export function contentSecurityPolicy(cspSource: string, nonce: string): string {
   return [
     "default-src 'none'",
-    // 'wasm-unsafe-eval' lets the compute worker compile TF.js's WASM backend; it allows no JS eval.
     // The page is an ES module (nonce); the chunks it imports come from the extension's dist/.
-    `script-src 'nonce-${nonce}' ${cspSource} 'wasm-unsafe-eval'`,
+    `script-src 'nonce-${nonce}' ${cspSource}`,
     // Vega sets inline styles on chart elements; no scripts can come in this way.
     `style-src ${cspSource} 'unsafe-inline'`,
     `img-src ${cspSource} data: blob:`,
     `font-src ${cspSource}`,
-    // The page fetches the worker and WASM bundles; the worker reads the WASM from blob: URLs.
-    `connect-src ${cspSource} blob:`,
-    'worker-src blob:',
   ].join('; ');
 }
 

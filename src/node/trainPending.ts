@@ -19,7 +19,7 @@ import {
 import { acquireRunLock } from './runLock';
 import type { BackendReport } from '../core/compute/backend';
 import type { ComputeWorker } from './computeWorker';
-import type { TrainResult } from '../shared/workerProtocol';
+import type { TrainResult } from '../shared/computeJobs';
 import { whileRunning } from './whileRunning';
 
 /** What the loop needs of a worker: run a job, cancel it (a ComputeWorker, or an adapter). */

@@ -4,7 +4,7 @@
 
 import { executeRun } from '../core/toy/executeRun';
 import type { BackendReport } from '../core/compute/backend';
-import type { TrainResult, WorkerJob } from '../shared/workerProtocol';
+import type { TrainJob, TrainResult } from '../shared/computeJobs';
 
 export interface TrainJobHooks {
   readonly isCancelled: () => boolean;
@@ -19,11 +19,7 @@ const ownBuffer = (a: Float32Array): ArrayBuffer =>
     ? (a.buffer as ArrayBuffer)
     : (a.slice().buffer as ArrayBuffer);
 
-export async function trainJob(
-  job: Extract<WorkerJob, { kind: 'train' }>,
-  backend: BackendReport,
-  hooks: TrainJobHooks,
-): Promise<TrainResult> {
+export async function trainJob(job: TrainJob, backend: BackendReport, hooks: TrainJobHooks): Promise<TrainResult> {
   const { p, capped, effectiveDensity } = job.frequencies;
   const trained = await executeRun(job.spec, { p: Float64Array.from(p), capped, effectiveDensity }, backend.name, {
     isCancelled: hooks.isCancelled,

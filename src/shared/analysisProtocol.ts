@@ -13,7 +13,7 @@ import type { AnalysisReport } from '../core/analysis/report';
 import type { MatrixLayout } from '../core/analysis/rowBlocks';
 import type { PartialNorms } from '../core/analysis/superposition';
 import type { BackendReport } from '../core/compute/backend';
-import type { AnalysisSettings } from './workerProtocol';
+import type { AnalysisSettings } from './computeJobs';
 
 export const ANALYSIS_PROTOCOL_VERSION = 2;
 

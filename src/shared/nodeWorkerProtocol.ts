@@ -1,7 +1,6 @@
 // The contract between a Node host (the CLI, the extension host) and its compute worker
-// (`worker_threads`, dist/nodeWorker.js). It reuses the webview worker's jobs and results
-// (workerProtocol.ts) where they fit: `probe` and `train` are the same; analysis differs because
-// the Node worker reads the checkpoint itself (`analyzeFile`), so no tensor bytes cross threads.
+// (`worker_threads`, dist/nodeWorker.js). Jobs: `probe` and `train` (computeJobs.ts), and
+// `analyzeFile`: the worker reads the checkpoint itself, so no tensor bytes cross threads.
 // Every `run` ends in exactly one `done` or `failed`; cancel is `failed` with code `job/cancelled`.
 
 import { typeSet } from './channel';
@@ -9,7 +8,7 @@ import type { WireError } from '../core/errors';
 import type { BackendPreference, BackendReport } from '../core/compute/backend';
 import type { AnalysisReport } from '../core/analysis/report';
 import type { PartialNorms } from '../core/analysis/superposition';
-import type { ProbeResult, TrainResult, WorkerJob } from './workerProtocol';
+import type { ProbeJob, ProbeResult, TrainJob, TrainResult } from './computeJobs';
 
 /** What the worker needs before its first job (passed as `workerData`). */
 export interface NodeWorkerData {
@@ -38,7 +37,7 @@ export interface AnalyzeFileJob {
   readonly partials?: boolean;
 }
 
-export type NodeWorkerJob = Extract<WorkerJob, { kind: 'probe' | 'train' }> | AnalyzeFileJob;
+export type NodeWorkerJob = ProbeJob | TrainJob | AnalyzeFileJob;
 
 export interface AnalyzeFileResult {
   readonly kind: 'analyzeFile';

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ProbeResult, TrainResult } from '../../src/shared/workerProtocol';
+import type { ProbeResult, TrainResult } from '../../src/shared/computeJobs';
 import type { CoreError } from '../../src/core/errors';
 import { tempDir } from '../fixtures/files';
 import { SWIFTSHADER_ICD, startWorker, trainJobs, useSwiftShader } from './helpers';

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ComputeWorker } from '../../src/node/computeWorker';
-import type { ProbeResult } from '../../src/shared/workerProtocol';
+import type { ProbeResult } from '../../src/shared/computeJobs';
 import { tempDir } from '../fixtures/files';
 import { DIST, useSwiftShader } from './helpers';
 

@@ -16,7 +16,7 @@ import { CoreError } from '../../src/core/errors';
 import { nodeCheckpointFiles, openNodeReader } from '../../src/node/files';
 import { WorkerPool } from '../../src/node/workerPool';
 import type { AnalyzeFileResult } from '../../src/shared/nodeWorkerProtocol';
-import type { TrainResult } from '../../src/shared/workerProtocol';
+import type { TrainResult } from '../../src/shared/computeJobs';
 import { tempDir } from '../fixtures/files';
 import { matrixFile, startWorker, trainJobs } from './helpers';
 

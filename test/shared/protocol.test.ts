@@ -3,7 +3,6 @@
 import { describe, expect, it } from 'vitest';
 import { isMessageOf } from '../../src/shared/channel';
 import { FROM_VIEWER_TYPES, TO_VIEWER_TYPES, type FromViewer, type ToViewer } from '../../src/shared/viewerProtocol';
-import { FROM_WORKER_TYPES, TO_WORKER_TYPES, type FromWorker, type ToWorker } from '../../src/shared/workerProtocol';
 import {
   FROM_NODE_WORKER_TYPES,
   TO_NODE_WORKER_TYPES,
@@ -54,45 +53,6 @@ async function samples() {
     analyzeTensor: { type: 'analyzeTensor', tensor: 'lm_head.weight' },
     rendered: { type: 'rendered', doc, rows: 7, ms: 12.5 },
     cspViolation: { type: 'cspViolation', directive: 'script-src', blockedURI: 'eval' },
-  };
-  const toWorker: Record<ToWorker['type'], ToWorker> = {
-    run: {
-      type: 'run',
-      jobId: 'j1',
-      backend: 'auto',
-      wasmPaths: { 'tfjs-backend-wasm-simd.wasm': 'blob:x' },
-      job: {
-        kind: 'analyze',
-        layout: { n: 16, m: 8, transpose: false, dtype: 'BF16' },
-        settings: { pairBudget: 2e9, sampleRows: 2048, seed: 0, heatmapMaxRows: 2000 },
-      },
-    },
-    block: { type: 'block', jobId: 'j1', index: 0, rows: 16, bytes: new ArrayBuffer(256) },
-    blocksEnd: { type: 'blocksEnd', jobId: 'j1' },
-    cancel: { type: 'cancel', jobId: 'j1' },
-  };
-  const fromWorker: Record<FromWorker['type'], FromWorker> = {
-    started: { type: 'started', jobId: 'j1', backend: 'webgpu', kernel: 'tfjs-webgpu' },
-    progress: { type: 'progress', jobId: 'j1', fraction: 0.25, label: 'rows 4 of 16' },
-    blockDone: { type: 'blockDone', jobId: 'j1', index: 0 },
-    partial: {
-      type: 'partial',
-      jobId: 'j1',
-      total: 16,
-      norms: { rows: 4, histogram: { max: 1.25, counts: [0, 4] }, half: 1, one: 0 },
-    },
-    done: {
-      type: 'done',
-      jobId: 'j1',
-      result: {
-        kind: 'probe',
-        backend: { name: 'cpu', skipped: [{ name: 'webgpu', reason: 'no adapter' }] },
-        maxAbsError: 0,
-        ms: 1,
-      },
-    },
-    trainProgress: { type: 'trainProgress', jobId: 'j1', step: 50, mse: 0.01 },
-    failed: { type: 'failed', jobId: 'j1', error },
   };
   const acc = new SuperpositionAccumulator(4, 2, { kernel: float64Kernel });
   await acc.addRows(Float32Array.from([1, 0, 0, 1, 1, 1, 0, 2]), 4);
@@ -255,8 +215,6 @@ async function samples() {
   return {
     toViewer,
     fromViewer,
-    toWorker,
-    fromWorker,
     toAnalysis,
     fromAnalysis,
     toExperiment,
@@ -271,8 +229,6 @@ describe('message contracts', () => {
     const s = await samples();
     expect(new Set(Object.keys(s.toViewer))).toEqual(TO_VIEWER_TYPES);
     expect(new Set(Object.keys(s.fromViewer))).toEqual(FROM_VIEWER_TYPES);
-    expect(new Set(Object.keys(s.toWorker))).toEqual(TO_WORKER_TYPES);
-    expect(new Set(Object.keys(s.fromWorker))).toEqual(FROM_WORKER_TYPES);
     expect(new Set(Object.keys(s.toAnalysis))).toEqual(TO_ANALYSIS_TYPES);
     expect(new Set(Object.keys(s.fromAnalysis))).toEqual(FROM_ANALYSIS_TYPES);
     expect(new Set(Object.keys(s.toExperiment))).toEqual(TO_EXPERIMENT_TYPES);

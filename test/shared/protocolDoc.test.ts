@@ -14,7 +14,7 @@ describe('README Messages section', () => {
     const hash = createHash('sha256')
       .update(
         read('src/shared/viewerProtocol.ts') +
-          read('src/shared/workerProtocol.ts') +
+          read('src/shared/computeJobs.ts') +
           read('src/shared/analysisProtocol.ts') +
           read('src/shared/experimentProtocol.ts') +
           read('src/shared/previewProtocol.ts') +

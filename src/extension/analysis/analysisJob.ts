@@ -11,7 +11,7 @@ import type { PartialNorms } from '../../core/analysis/superposition';
 import type { BackendReport } from '../../core/compute/backend';
 import type { ComputePlace } from '../../shared/analysisProtocol';
 import type { AnalyzeFileJob, NodeWorkerResult } from '../../shared/nodeWorkerProtocol';
-import type { AnalysisSettings } from '../../shared/workerProtocol';
+import type { AnalysisSettings } from '../../shared/computeJobs';
 import { analyzeFileJob, notLocalMessage, progressLabel } from './jobSpec';
 import type { ComputeLane, HostJob } from '../compute/hostCompute';
 import type { JobHooks } from '../../node/computeWorker';

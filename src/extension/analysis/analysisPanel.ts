@@ -20,10 +20,10 @@ import {
   type FromAnalysis,
   type ToAnalysis,
 } from '../../shared/analysisProtocol';
-import type { AnalysisSettings } from '../../shared/workerProtocol';
+import type { AnalysisSettings } from '../../shared/computeJobs';
 import { handlerFailed, log } from '../log';
 import { analysisSettings } from '../settings';
-import { loadComputePage } from '../computePage';
+import { loadPanelPage } from '../panelPage';
 import type { ResultCache } from './resultCache';
 import type { ResolvedSubject } from './subjects';
 import { saveExport } from './exports';
@@ -103,12 +103,11 @@ export class AnalysisPanel implements vscode.Disposable {
     private readonly deps: AnalysisPanelDeps,
   ) {
     panel.iconPath = panelIcon(deps.context.extensionUri);
-    // The page computes nothing: it gets no worker or WASM URLs.
-    loadComputePage(panel, deps.context.extensionUri, 'analysis', (): AnalysisInit => ({
+    loadPanelPage(panel, deps.context.extensionUri, 'analysis', {
       protocolVersion: ANALYSIS_PROTOCOL_VERSION,
       mode,
       title: panel.title,
-    }));
+    } satisfies AnalysisInit);
     this.disposables.push(
       panel.webview.onDidReceiveMessage((msg: unknown) => this.receive(msg)),
       panel.onDidDispose(() => this.dispose()),

@@ -3,7 +3,7 @@
 
 import { formatInteger } from '../../core/format';
 import type { AnalyzeFileJob } from '../../shared/nodeWorkerProtocol';
-import type { AnalysisSettings } from '../../shared/workerProtocol';
+import type { AnalysisSettings } from '../../shared/computeJobs';
 import type { AnalysisSubject } from '../../shared/analysisProtocol';
 
 /** Why a subject on a virtual file system cannot run, in one sentence. */

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { createHash } from 'node:crypto';
 import type { AnalysisReport } from '../../core/analysis/report';
-import type { AnalysisSettings } from '../../shared/workerProtocol';
+import type { AnalysisSettings } from '../../shared/computeJobs';
 import type { ComputePlace } from '../../shared/analysisProtocol';
 import type { ResolvedSubject } from './subjects';
 

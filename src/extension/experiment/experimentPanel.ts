@@ -19,7 +19,7 @@ import {
   type ToExperiment,
 } from '../../shared/experimentProtocol';
 import { log } from '../log';
-import { loadComputePage } from '../computePage';
+import { loadPanelPage } from '../panelPage';
 import { saveExport } from '../analysis/exports';
 import { panelIcon } from '../panelIcon';
 import type { SweepRunner } from './sweepRunner';
@@ -71,11 +71,11 @@ export class ExperimentPanel implements vscode.Disposable {
     extensionUri: vscode.Uri,
   ) {
     panel.iconPath = panelIcon(extensionUri);
-    loadComputePage(panel, extensionUri, 'experiment', (): ExperimentInit => ({
+    loadPanelPage(panel, extensionUri, 'experiment', {
       protocolVersion: EXPERIMENT_PROTOCOL_VERSION,
       title: panel.title,
       configUri: runner.configUri.toString(),
-    }));
+    } satisfies ExperimentInit);
     this.disposables.push(
       panel.webview.onDidReceiveMessage((msg: unknown) => {
         if (isMessageOf<FromExperiment>(msg, FROM_EXPERIMENT_TYPES)) void dispatch(this.handlers, msg);

@@ -26,7 +26,7 @@ import {
 } from '../../shared/previewProtocol';
 import type { HostCompute } from '../compute/hostCompute';
 import { PreviewQuickCheck, type QuickCheckEnd } from './previewQuickCheck';
-import { loadComputePage } from '../computePage';
+import { loadPanelPage } from '../panelPage';
 import { handlerFailed, log } from '../log';
 import { saveExport } from '../analysis/exports';
 import type { Calibration } from './calibration';
@@ -89,16 +89,15 @@ export class PreviewPanel implements vscode.Disposable {
     extensionUri: vscode.Uri,
   ) {
     this.quick = new PreviewQuickCheck(compute, (status) => this.post({ type: 'quickCheck', status }));
-    // The page gets no worker: the compute page's worker and WASM URLs are left out of its init.
-    loadComputePage(
+    loadPanelPage(
       panel,
       extensionUri,
       'preview',
-      (): PreviewInit => ({
+      {
         protocolVersion: PREVIEW_PROTOCOL_VERSION,
         title: panel.title,
         configUri: document.uri.toString(),
-      }),
+      } satisfies PreviewInit,
       ['experiment', 'preview'],
     );
     this.disposables.push(

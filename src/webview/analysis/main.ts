@@ -20,7 +20,7 @@ import {
   type FromAnalysis,
   type ToAnalysis,
 } from '../../shared/analysisProtocol';
-import type { AnalysisSettings } from '../../shared/workerProtocol';
+import type { AnalysisSettings } from '../../shared/computeJobs';
 import { readInit, vscodeApi } from '../vscodeApi';
 import { h, showPageError } from '../dom';
 import { onThemeChange, type Chart } from '../charts/vegaChart';

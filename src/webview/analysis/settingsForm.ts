@@ -1,7 +1,7 @@
 // The panel's settings (pair budget, sampled rows, seed) and Run again with them. Bad numbers
 // fall back to the current values rather than reaching the host.
 
-import type { AnalysisSettings } from '../../shared/workerProtocol';
+import type { AnalysisSettings } from '../../shared/computeJobs';
 import { h } from '../dom';
 
 export function settingsForm(s: AnalysisSettings, rerun: (settings: AnalysisSettings) => void): HTMLElement {

@@ -1,24 +1,19 @@
-// Loads a panel page that runs the compute worker (the analysis and experiment panels): the
-// webview may read only dist/ and media/, its HTML is the strict-CSP shell, and the page gets
-// the URLs of the worker bundle and of the WASM binaries it hands to the worker.
+// Loads a panel's page (analysis, experiment, preview): the webview may read only dist/ and
+// media/, its HTML is the strict-CSP shell, and the page gets its init data. Pages only draw and
+// send commands; compute runs in the extension host (src/extension/compute/hostCompute.ts).
 
 import * as vscode from 'vscode';
 import { makeNonce, webviewHtml } from './webviewHtml';
-
-export interface ComputePageUrls {
-  readonly workerUrl: string;
-  readonly wasmUrls: Readonly<Record<string, string>>;
-}
 
 /**
  * Sets `panel`'s HTML to the page `dist/webview/<page>.js` with media/base.css and
  * media/<style>.css for each of `styles` (default: the page's own).
  */
-export function loadComputePage(
+export function loadPanelPage(
   panel: vscode.WebviewPanel,
   extensionUri: vscode.Uri,
   page: 'analysis' | 'experiment' | 'preview',
-  init: (urls: ComputePageUrls) => unknown,
+  init: unknown,
   styles: readonly string[] = [page],
 ): void {
   const webview = panel.webview;
@@ -32,12 +27,6 @@ export function loadComputePage(
     nonce: makeNonce(),
     scriptUri: asUri('dist', 'webview', `${page}.js`),
     styleUris: [asUri('media', 'base.css'), ...styles.map((name) => asUri('media', `${name}.css`))],
-    init: init({
-      workerUrl: asUri('dist', 'worker.js'),
-      wasmUrls: {
-        'tfjs-backend-wasm.wasm': asUri('dist', 'tfjs-backend-wasm.wasm'),
-        'tfjs-backend-wasm-simd.wasm': asUri('dist', 'tfjs-backend-wasm-simd.wasm'),
-      },
-    }),
+    init,
   });
 }
