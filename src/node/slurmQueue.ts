@@ -4,6 +4,8 @@
 // squeue is missing (not a Slurm host) or fails, the answer says so rather than throwing.
 
 import { spawn } from 'node:child_process';
+import { stat } from 'node:fs/promises';
+import * as path from 'node:path';
 
 export interface QueuedTask {
   /** "123_4" for array task 4 of job 123; "123_[5-7]" for pending tasks not yet split. */
@@ -70,4 +72,25 @@ export function queueState(
       }
     });
   });
+}
+
+/**
+ * One line for the experiment panel: squeue's state of the experiment's array job, when its
+ * results folder has a slurm/ folder (the sbatch script and logs `superposition-lab slurm`
+ * writes); null for a folder never sent to Slurm.
+ */
+export async function slurmLine(
+  outDir: string,
+  name: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string | null> {
+  const submitted = await stat(path.join(outDir, 'slurm')).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+  if (!submitted) return null;
+  const queue = await queueState(name, env);
+  return queue.kind === 'tasks'
+    ? `Slurm (squeue, job ${slurmJobName(name)}): ${summarizeQueue(queue.tasks)}.`
+    : `Slurm: ${queue.reason}.`;
 }

@@ -41,6 +41,11 @@ export interface ExperimentOverview {
   readonly elsewhere: readonly { readonly id: string; readonly host: string; readonly pid: number }[];
   /** Runs that failed in this extension host since it started (cleared when they finish). */
   readonly failed: readonly { readonly id: string; readonly message: string }[];
+  /**
+   * What Slurm says of the experiment's array job, when its results folder has our sbatch
+   * scripts: "Slurm: 3 running, 2 pending" from squeue, or why squeue could not say. Null otherwise.
+   */
+  readonly slurm: string | null;
 }
 
 export type ExperimentState =

@@ -36,7 +36,7 @@ describe('--backend and --jobs', () => {
     expect(bad.stderr).toContain('--backend must be one of auto, webgpu, wasm, cpu, got tpu');
     const jobs = cli(['analyze', EXAMPLE, '--jobs', '2']);
     expect(jobs.code).toBe(1);
-    expect(jobs.stderr).toContain('--jobs applies to run and reproduce');
+    expect(jobs.stderr).toContain('--jobs applies to run, reproduce and slurm');
     expect(cli(['run', configFile, '--jobs', '0']).stderr).toContain('--jobs must be a number from 1 to 256, got 0');
   });
 

@@ -4,7 +4,7 @@
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseSqueue, queueState, slurmJobName, summarizeQueue } from '../../src/node/slurmQueue';
+import { parseSqueue, queueState, slurmJobName, slurmLine, summarizeQueue } from '../../src/node/slurmQueue';
 import { tempDir } from '../fixtures/files';
 
 const tmp = tempDir('spl-squeue-');
@@ -58,5 +58,17 @@ describe('squeue for an experiment', () => {
       kind: 'unavailable',
       reason: 'squeue failed: slurm_load_jobs error: Unable to contact slurm controller',
     });
+  });
+
+  it('gives the panel one line, only for a results folder sent to Slurm', async () => {
+    const outDir = path.join(tmp.dir, 'results', 'sweep');
+    mkdirSync(outDir, { recursive: true });
+    const env = standIn("echo '9_0|RUNNING|None'; echo '9_[1-3]|PENDING|Resources'");
+    expect(await slurmLine(outDir, 'sweep', env)).toBeNull();
+    mkdirSync(path.join(outDir, 'slurm'));
+    expect(await slurmLine(outDir, 'sweep', env)).toBe('Slurm (squeue, job spl-sweep): 1 running, 1 pending.');
+    expect(await slurmLine(outDir, 'sweep', { ...process.env, PATH: path.join(tmp.dir, 'none') })).toBe(
+      'Slurm: squeue is not on the PATH.',
+    );
   });
 });

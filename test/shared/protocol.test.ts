@@ -152,6 +152,7 @@ async function samples() {
     results,
     elsewhere: [{ id: spec!.id, host: 'node7', pid: 4242 }],
     failed: [{ id: spec!.id, message: 'the GPU device was lost' }],
+    slurm: 'Slurm (squeue, job spl-sweep): 2 running, 1 pending.',
   };
   const live = {
     runId: spec!.id,

@@ -1,4 +1,4 @@
-// The README's "Messages" section documents the message contracts. It carries a hash of the
+// CONTRIBUTING.md's "Messages" section documents the message contracts. It carries a hash of the
 // protocol files, so changing a message without revisiting the documentation fails here
 // (rust-analyzer's lsp-extensions.md tripwire). After updating the section, put the new hash in.
 import { createHash } from 'node:crypto';
@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 const root = path.resolve(__dirname, '../..');
 const read = (f: string) => readFileSync(path.join(root, f), 'utf8');
 
-describe('README Messages section', () => {
+describe('CONTRIBUTING Messages section', () => {
   it('matches the current protocol files', () => {
     const hash = createHash('sha256')
       .update(
@@ -22,7 +22,7 @@ describe('README Messages section', () => {
       )
       .digest('hex')
       .slice(0, 12);
-    const documented = /Protocol hash: `([0-9a-f]{12})`/.exec(read('README.md'))?.[1];
-    expect(documented, `README.md says ${documented}; the protocol files hash to ${hash}`).toBe(hash);
+    const documented = /Protocol hash: `([0-9a-f]{12})`/.exec(read('CONTRIBUTING.md'))?.[1];
+    expect(documented, `CONTRIBUTING.md says ${documented}; the protocol files hash to ${hash}`).toBe(hash);
   });
 });

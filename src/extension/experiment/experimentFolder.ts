@@ -6,6 +6,7 @@
 
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { slurmLine } from '../../node/slurmQueue';
 import { CoreError, messages, toWireError } from '../../core/errors';
 import type { ExperimentResults } from '../../core/toy/results';
 import type { ExperimentOverview } from '../../shared/experimentProtocol';
@@ -28,6 +29,7 @@ export type LoadOutcome =
 
 /** Records land in bursts (one per finished run, from many tasks): the folder is read once per burst. */
 const BURST_MS = 400;
+const POLL_MS = 10_000;
 
 export class ExperimentFolder implements vscode.Disposable {
   experiment: PreparedExperiment | undefined;
@@ -35,6 +37,10 @@ export class ExperimentFolder implements vscode.Disposable {
   results: ExperimentResults | null = null;
   /** Runs other processes are training now (from their locks). */
   elsewhere: ExperimentOverview['elsewhere'] = [];
+  /** squeue's word on the experiment's array job, when it was submitted from here (see slurmLine). */
+  slurm: string | null = null;
+  /** Looks again every POLL_MS: a killed task's lock goes stale and squeue changes without a file event. */
+  private poll: ReturnType<typeof setInterval> | undefined;
   private follower: { readonly outDir: string; readonly watcher: vscode.Disposable } | undefined;
   private burstTimer: ReturnType<typeof setTimeout> | undefined;
   /** Reads of the folder run one after another, so an older read never lands after a newer one. */
@@ -136,6 +142,7 @@ export class ExperimentFolder implements vscode.Disposable {
       results: this.results,
       elsewhere: this.elsewhere,
       failed,
+      slurm: this.slurm,
     };
   }
 
@@ -149,13 +156,18 @@ export class ExperimentFolder implements vscode.Disposable {
     const experiment = this.experiment;
     if (this.disposed || experiment === undefined) return;
     try {
-      const [results, elsewhere] = await Promise.all([currentResults(experiment), runningElsewhere(experiment)]);
+      const [results, elsewhere, slurm] = await Promise.all([
+        currentResults(experiment),
+        runningElsewhere(experiment),
+        slurmLine(experiment.outDir, experiment.config.name),
+      ]);
       if (experiment !== this.experiment) return; // the config was loaded again meanwhile
       // A retrained run replaces its record: compare what each run is, not only how many.
       const key = (r: ExperimentResults | null) => r?.runs.map((x) => `${x.id}:${x.ms}:${x.finalLoss}`).join() ?? '';
       const landed = key(results) !== key(this.results);
-      const moved = JSON.stringify(elsewhere) !== JSON.stringify(this.elsewhere);
+      const moved = JSON.stringify(elsewhere) !== JSON.stringify(this.elsewhere) || slurm !== this.slurm;
       this.elsewhere = elsewhere;
+      this.slurm = slurm;
       if (landed) this.results = results.runs.length > 0 ? results : null;
       // The overview carries the results too: one message either way.
       if (moved) this.changed('overview');
@@ -179,6 +191,8 @@ export class ExperimentFolder implements vscode.Disposable {
       if (this.burstTimer !== undefined) clearTimeout(this.burstTimer);
       this.burstTimer = setTimeout(() => void this.reload(), BURST_MS);
     };
+    if (this.poll !== undefined) clearInterval(this.poll);
+    this.poll = setInterval(() => void this.reload(), POLL_MS);
     this.follower = {
       outDir,
       watcher: vscode.Disposable.from(
@@ -196,5 +210,6 @@ export class ExperimentFolder implements vscode.Disposable {
     this.disposed = true;
     this.follower?.watcher.dispose();
     if (this.burstTimer !== undefined) clearTimeout(this.burstTimer);
+    if (this.poll !== undefined) clearInterval(this.poll);
   }
 }

@@ -140,12 +140,13 @@ function updateRunStatuses(previous: string | undefined): void {
 /** Runs other processes train now (a sharded or cluster sweep), from the host's lock reading. */
 function elsewhereText(): string {
   const others = overview?.elsewhere ?? [];
-  if (others.length === 0) return '';
+  const slurm = overview?.slurm ? ` ${overview.slurm}` : '';
+  if (others.length === 0) return slurm;
   const hosts = [...new Set(others.map((o) => o.host))];
   return ` ${others.length} training elsewhere (${hosts.slice(0, 3).join(', ')}${hosts.length > 3 ? ', …' : ''}): ${others
     .map((o) => o.id)
     .slice(0, 3)
-    .join(', ')}${others.length > 3 ? ', …' : ''}.`;
+    .join(', ')}${others.length > 3 ? ', …' : ''}.${slurm}`;
 }
 
 function statusText(): string {
