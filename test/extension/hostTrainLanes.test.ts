@@ -90,6 +90,7 @@ describe('hostTrainLanes', () => {
       await worker.run(probe).result;
     });
     await expect(sweep).rejects.toThrow(/reported no progress for/);
+    await expect(sweep).rejects.toMatchObject({ code: 'job/stalled' });
     expect(jobs[0]!.cancelled).toBe(true);
     expect(Date.now() - started).toBeLessThan(5_000);
   });

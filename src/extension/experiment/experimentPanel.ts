@@ -10,7 +10,7 @@
 
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { dispatch, isMessageOf, type Handlers } from '../../shared/channel';
+import { listen, type Handlers } from '../../shared/channel';
 import {
   EXPERIMENT_PROTOCOL_VERSION,
   FROM_EXPERIMENT_TYPES,
@@ -18,7 +18,7 @@ import {
   type FromExperiment,
   type ToExperiment,
 } from '../../shared/experimentProtocol';
-import { log } from '../log';
+import { handlerFailed, log } from '../log';
 import { loadPanelPage } from '../panelPage';
 import { saveExport } from '../analysis/exports';
 import { panelIcon } from '../panelIcon';
@@ -77,9 +77,9 @@ export class ExperimentPanel implements vscode.Disposable {
       configUri: runner.configUri.toString(),
     } satisfies ExperimentInit);
     this.disposables.push(
-      panel.webview.onDidReceiveMessage((msg: unknown) => {
-        if (isMessageOf<FromExperiment>(msg, FROM_EXPERIMENT_TYPES)) void dispatch(this.handlers, msg);
-      }),
+      panel.webview.onDidReceiveMessage(
+        listen(FROM_EXPERIMENT_TYPES, this.handlers, handlerFailed('Experiment panel')),
+      ),
       runner.onMessage((m) => {
         if (this.attached) this.post(m);
       }),

@@ -37,7 +37,7 @@ export function hostTrainLanes(compute: HostCompute, stallMs = STALL_MS): TrainL
             if (Date.now() - lastHeard <= stallMs) return;
             running.cancel();
             reject(
-              new CoreError('internal', `the training worker reported no progress for ${stallMs / 60_000} minutes`),
+              new CoreError('job/stalled', `the training worker reported no progress for ${stallMs / 60_000} minutes`),
             );
           },
           Math.min(1000, stallMs),

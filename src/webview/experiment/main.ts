@@ -18,7 +18,7 @@ import {
 } from '../../core/charts/experimentSpecs';
 import { gramMatrix } from '../../core/analysis/gram';
 import { formatValue, fileSlug } from '../../core/format';
-import { dispatch, isMessageOf, type Handlers } from '../../shared/channel';
+import { listen, type Handlers } from '../../shared/channel';
 import {
   EXPERIMENT_PROTOCOL_VERSION,
   TO_EXPERIMENT_TYPES,
@@ -31,7 +31,7 @@ import {
   type ToExperiment,
 } from '../../shared/experimentProtocol';
 import { readInit, vscodeApi } from '../vscodeApi';
-import { h } from '../dom';
+import { h, showPageError } from '../dom';
 import { onThemeChange, type Chart } from '../charts/vegaChart';
 import { chartFigure } from '../charts/chartFigure';
 import { exportBar } from '../charts/exportBar';
@@ -370,9 +370,8 @@ async function render(): Promise<void> {
   }
 }
 
-window.addEventListener('message', (e: MessageEvent) => {
-  if (isMessageOf<ToExperiment>(e.data, TO_EXPERIMENT_TYPES)) void dispatch(handlers, e.data);
-});
+const receive = listen(TO_EXPERIMENT_TYPES, handlers, showPageError);
+window.addEventListener('message', (e: MessageEvent) => receive(e.data));
 document.addEventListener('securitypolicyviolation', (e) =>
   post({ type: 'cspViolation', directive: e.violatedDirective, blockedURI: e.blockedURI }),
 );
