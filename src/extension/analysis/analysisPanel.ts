@@ -22,12 +22,10 @@ import {
 } from '../../shared/analysisProtocol';
 import type { AnalysisSettings } from '../../shared/computeJobs';
 import { handlerFailed, log } from '../log';
+import { PanelHost } from '../panelHost';
 import { analysisSettings } from '../settings';
-import { loadPanelPage } from '../panelPage';
 import type { ResultCache } from './resultCache';
 import type { ResolvedSubject } from './subjects';
-import { saveExport } from './exports';
-import { panelIcon } from '../panelIcon';
 import { runSubject, type AnalysisCompute, type RunningSubject } from './analysisJob';
 import { binaryBytes } from './postedBytes';
 import { describeBackend } from '../../core/compute/describeBackend';
@@ -81,37 +79,39 @@ export interface AnalysisPanelDeps {
 
 export class AnalysisPanel implements vscode.Disposable {
   private static readonly open = new Map<string, AnalysisPanel>();
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly host: PanelHost<ToAnalysis>;
   private job: Job | undefined;
   private queue: Promise<void> = Promise.resolve();
   private settings: AnalysisSettings = analysisSettings();
   private readonly results = new Map<string, { report: AnalysisReport; cached: boolean; place: ComputePlace }>();
   private readonly failures = new Map<string, string>();
-  private charts: readonly string[] = [];
-  private readonly exports: string[] = [];
-  private readonly cspViolations: string[] = [];
   private readonly postedBytesByType: Record<string, number> = {};
   /** Subjects queued or running, so a second `ready` (a reloaded page) does not queue them twice. */
   private readonly pending = new Set<string>();
-  private disposed = false;
 
   private constructor(
     private readonly key: string,
-    private readonly panel: vscode.WebviewPanel,
+    panel: vscode.WebviewPanel,
     private readonly subjects: readonly ResolvedSubject[],
     private readonly mode: 'single' | 'compare',
     private readonly deps: AnalysisPanelDeps,
   ) {
-    panel.iconPath = panelIcon(deps.context.extensionUri);
-    loadPanelPage(panel, deps.context.extensionUri, 'analysis', {
-      protocolVersion: ANALYSIS_PROTOCOL_VERSION,
-      mode,
-      title: panel.title,
-    } satisfies AnalysisInit);
-    this.disposables.push(
-      panel.webview.onDidReceiveMessage((msg: unknown) => this.receive(msg)),
-      panel.onDidDispose(() => this.dispose()),
+    this.host = new PanelHost<ToAnalysis>(
+      panel,
+      {
+        extensionUri: deps.context.extensionUri,
+        page: 'analysis',
+        name: 'analysis panel',
+        init: { protocolVersion: ANALYSIS_PROTOCOL_VERSION, mode, title: panel.title } satisfies AnalysisInit,
+      },
+      () => {
+        AnalysisPanel.open.delete(this.key);
+        // Closing the panel stops its job in the worker; queued subjects are skipped (disposed).
+        this.job?.running.cancel();
+      },
     );
+    // Through receive(): the diagnostics command feeds test messages the same way.
+    this.host.disposables.push(panel.webview.onDidReceiveMessage((msg: unknown) => this.receive(msg)));
     AnalysisPanel.open.set(key, this);
   }
 
@@ -134,7 +134,7 @@ export class AnalysisPanel implements vscode.Disposable {
     const key = AnalysisPanel.keyOf(subjects, mode);
     const existing = AnalysisPanel.open.get(key);
     if (existing) {
-      existing.panel.reveal(vscode.ViewColumn.Beside);
+      existing.host.panel.reveal(vscode.ViewColumn.Beside);
       return existing;
     }
     const panel = vscode.window.createWebviewPanel(
@@ -169,10 +169,10 @@ export class AnalysisPanel implements vscode.Disposable {
   }
 
   private post(message: ToAnalysis): void {
-    if (this.disposed) return;
+    if (this.host.disposed) return;
     const bytes = binaryBytes(message);
     if (bytes > 0) this.postedBytesByType[message.type] = (this.postedBytesByType[message.type] ?? 0) + bytes;
-    void this.panel.webview.postMessage(message);
+    this.host.post(message);
   }
 
   /** A message from the page (or, for tests, the same message through a diagnostics command). */
@@ -233,17 +233,11 @@ export class AnalysisPanel implements vscode.Disposable {
         });
       }
     },
-    export: async (m) => {
-      const saved = await saveExport(m.fileName, m.format, m.content);
-      if (saved) this.exports.push(saved.fsPath);
-    },
+    export: (m) => this.host.pageReports.export(m),
     rendered: (m) => {
-      this.charts = m.charts;
+      this.host.charts = m.charts;
     },
-    cspViolation: (m) => {
-      this.cspViolations.push(`${m.directive} ${m.blockedURI}`);
-      log().error(`Content-Security-Policy violation in the analysis panel: ${m.directive} blocked ${m.blockedURI}`);
-    },
+    cspViolation: (m) => this.host.pageReports.cspViolation(m),
   };
 
   /** Queues one subject: from the cache if allowed and present, else a job in the extension host. */
@@ -253,7 +247,7 @@ export class AnalysisPanel implements vscode.Disposable {
     this.pending.add(id);
     this.queue = this.queue.then(async () => {
       // Skipped when the panel closed or a rerun with other settings queued it again.
-      if (this.disposed || settings !== this.settings) return;
+      if (this.host.disposed || settings !== this.settings) return;
       try {
         await this.fromCacheOrJob(resolved, settings, useCache);
       } finally {
@@ -269,7 +263,7 @@ export class AnalysisPanel implements vscode.Disposable {
   ): Promise<void> {
     const id = resolved.subject.id;
     const cached = useCache ? await this.deps.cache.get(resolved, settings) : null;
-    if (this.disposed) return;
+    if (this.host.disposed) return;
     if (cached === null) return this.runJob(resolved, settings);
     this.results.set(id, { report: cached.report, cached: true, place: cached.place });
     this.post({ type: 'result', subjectId: id, report: cached.report, cached: true, place: cached.place });
@@ -335,14 +329,14 @@ export class AnalysisPanel implements vscode.Disposable {
     }
     const job = this.job;
     return {
-      title: this.panel.title,
+      title: this.host.panel.title,
       mode: this.mode,
       subjects: this.subjects.map((s) => s.subject.id),
       results,
       failures: Object.fromEntries(this.failures),
-      charts: this.charts,
-      exports: this.exports,
-      cspViolations: this.cspViolations,
+      charts: this.host.charts,
+      exports: this.host.exports,
+      cspViolations: this.host.cspViolations,
       running: job !== undefined,
       job: job === undefined ? null : { jobId: job.running.jobId, subjectId: job.subjectId, started: job.started },
       postedBytes: Object.values(this.postedBytesByType).reduce((a, b) => a + b, 0),
@@ -351,13 +345,7 @@ export class AnalysisPanel implements vscode.Disposable {
   }
 
   dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    AnalysisPanel.open.delete(this.key);
-    // Closing the panel stops its job in the worker; queued subjects are skipped (disposed).
-    this.job?.running.cancel();
-    this.disposables.forEach((d) => d.dispose());
-    this.panel.dispose();
+    this.host.dispose();
   }
 }
 

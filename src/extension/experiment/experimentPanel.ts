@@ -10,7 +10,7 @@
 
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { listen, type Handlers } from '../../shared/channel';
+import type { Handlers } from '../../shared/channel';
 import {
   EXPERIMENT_PROTOCOL_VERSION,
   FROM_EXPERIMENT_TYPES,
@@ -18,10 +18,8 @@ import {
   type FromExperiment,
   type ToExperiment,
 } from '../../shared/experimentProtocol';
-import { handlerFailed, log } from '../log';
-import { loadPanelPage } from '../panelPage';
-import { saveExport } from '../analysis/exports';
-import { panelIcon } from '../panelIcon';
+import { log } from '../log';
+import { PanelHost } from '../panelHost';
 import type { SweepRunner } from './sweepRunner';
 import type { Sweeps } from './sweeps';
 import { runWeights } from './runWeights';
@@ -56,43 +54,47 @@ async function configOfTitle(title: string): Promise<vscode.Uri | undefined> {
 
 export class ExperimentPanel implements vscode.Disposable {
   private static readonly open = new Map<string, ExperimentPanel>();
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly host: PanelHost<ToExperiment>;
   /** Runner changes are forwarded once the page has been sent the whole picture. */
   private attached = false;
-  private charts: readonly string[] = [];
   private doneRows = 0;
-  private readonly exports: string[] = [];
-  private readonly cspViolations: string[] = [];
-  private disposed = false;
 
   private constructor(
     private readonly runner: SweepRunner,
-    private readonly panel: vscode.WebviewPanel,
+    panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
   ) {
-    panel.iconPath = panelIcon(extensionUri);
-    loadPanelPage(panel, extensionUri, 'experiment', {
-      protocolVersion: EXPERIMENT_PROTOCOL_VERSION,
-      title: panel.title,
-      configUri: runner.configUri.toString(),
-    } satisfies ExperimentInit);
-    this.disposables.push(
-      panel.webview.onDidReceiveMessage(
-        listen(FROM_EXPERIMENT_TYPES, this.handlers, handlerFailed('Experiment panel')),
-      ),
+    const key = runner.configUri.toString();
+    this.host = new PanelHost<ToExperiment>(
+      panel,
+      {
+        extensionUri,
+        page: 'experiment',
+        name: 'experiment panel',
+        init: {
+          protocolVersion: EXPERIMENT_PROTOCOL_VERSION,
+          title: panel.title,
+          configUri: key,
+        } satisfies ExperimentInit,
+      },
+      () => {
+        if (ExperimentPanel.open.get(key) === this) ExperimentPanel.open.delete(key);
+      },
+    );
+    this.host.receive(FROM_EXPERIMENT_TYPES, this.handlers);
+    this.host.disposables.push(
       runner.onMessage((m) => {
         if (this.attached) this.post(m);
       }),
-      panel.onDidDispose(() => this.dispose()),
     );
-    ExperimentPanel.open.set(runner.configUri.toString(), this);
+    ExperimentPanel.open.set(key, this);
   }
 
   /** Opens (or reveals) the panel of a config's sweep beside the editor. */
   static show(sweeps: Sweeps, extensionUri: vscode.Uri, configUri: vscode.Uri): ExperimentPanel {
     const existing = ExperimentPanel.open.get(configUri.toString());
     if (existing) {
-      existing.panel.reveal(vscode.ViewColumn.Beside, true);
+      existing.host.panel.reveal(vscode.ViewColumn.Beside, true);
       return existing;
     }
     const panel = vscode.window.createWebviewPanel(
@@ -128,7 +130,7 @@ export class ExperimentPanel implements vscode.Disposable {
   }
 
   private post(message: ToExperiment): void {
-    if (!this.disposed) void this.panel.webview.postMessage(message);
+    this.host.post(message);
   }
 
   private readonly handlers: Handlers<FromExperiment> = {
@@ -155,38 +157,26 @@ export class ExperimentPanel implements vscode.Disposable {
         await vscode.commands.executeCommand('superpositionLab.analyze', uri, { tensor: 'W' });
       } else await vscode.commands.executeCommand('superpositionLab.openCheckpoint', uri);
     },
-    export: async (m) => {
-      const saved = await saveExport(m.fileName, m.format, m.content);
-      if (saved) this.exports.push(saved.fsPath);
-    },
+    export: (m) => this.host.pageReports.export(m),
+    cspViolation: (m) => this.host.pageReports.cspViolation(m),
     rendered: (m) => {
-      this.charts = m.charts;
+      this.host.charts = m.charts;
       this.doneRows = m.doneRows;
-    },
-    cspViolation: (m) => {
-      this.cspViolations.push(`${m.directive} ${m.blockedURI}`);
-      log().error(`Content-Security-Policy violation in the experiment panel: ${m.directive} blocked ${m.blockedURI}`);
     },
   };
 
   /** What only the page knows, for the diagnostics command. */
   diagnostics() {
     return {
-      title: this.panel.title,
-      charts: this.charts,
+      title: this.host.panel.title,
+      charts: this.host.charts,
       doneRows: this.doneRows,
-      exports: this.exports.slice(),
-      cspViolations: this.cspViolations.slice(),
+      exports: this.host.exports.slice(),
+      cspViolations: this.host.cspViolations.slice(),
     };
   }
 
   dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    if (ExperimentPanel.open.get(this.runner.configUri.toString()) === this) {
-      ExperimentPanel.open.delete(this.runner.configUri.toString());
-    }
-    this.disposables.forEach((d) => d.dispose());
-    this.panel.dispose();
+    this.host.dispose();
   }
 }

@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { checkConfigForEditor } from '../../core/config/editorCheck';
 import { countsPath, readCountsFile } from '../../node/experimentStore';
 import { CoreError, messages, toWireError } from '../../core/errors';
-import { listen, type Handlers } from '../../shared/channel';
+import type { Handlers } from '../../shared/channel';
 import {
   FROM_PREVIEW_TYPES,
   PREVIEW_PROTOCOL_VERSION,
@@ -26,11 +26,9 @@ import {
 } from '../../shared/previewProtocol';
 import type { HostCompute } from '../compute/hostCompute';
 import { PreviewQuickCheck, type QuickCheckEnd } from './previewQuickCheck';
-import { loadPanelPage } from '../panelPage';
-import { handlerFailed, log } from '../log';
-import { saveExport } from '../analysis/exports';
+import { log } from '../log';
+import { PanelHost } from '../panelHost';
 import type { Calibration } from './calibration';
-import { panelIcon } from '../panelIcon';
 
 export const PREVIEW_VIEW_TYPE = 'superpositionLab.preview';
 
@@ -68,40 +66,45 @@ export interface PreviewDiagnostics {
 
 export class PreviewPanel implements vscode.Disposable {
   private static readonly open = new Map<string, PreviewPanel>();
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly host: PanelHost<ToPreview>;
   private ready = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private sentVersion = -1;
   private renderedVersion = -1;
   private renderMs = 0;
-  private charts: readonly string[] = [];
   private readonly quick: PreviewQuickCheck;
   private readonly measuredDrawn: { version: number; points: number }[] = [];
-  private readonly cspViolations: string[] = [];
   private countsCache: { file: string; mtime: number; counts: number[] } | undefined;
-  private disposed = false;
 
   private constructor(
     private readonly document: vscode.TextDocument,
-    private readonly panel: vscode.WebviewPanel,
+    panel: vscode.WebviewPanel,
     private readonly calibration: Calibration,
     compute: HostCompute,
     extensionUri: vscode.Uri,
   ) {
     this.quick = new PreviewQuickCheck(compute, (status) => this.post({ type: 'quickCheck', status }));
-    loadPanelPage(
+    this.host = new PanelHost<ToPreview>(
       panel,
-      extensionUri,
-      'preview',
       {
-        protocolVersion: PREVIEW_PROTOCOL_VERSION,
-        title: panel.title,
-        configUri: document.uri.toString(),
-      } satisfies PreviewInit,
-      ['experiment', 'preview'],
+        extensionUri,
+        page: 'preview',
+        name: 'preview',
+        init: {
+          protocolVersion: PREVIEW_PROTOCOL_VERSION,
+          title: panel.title,
+          configUri: document.uri.toString(),
+        } satisfies PreviewInit,
+        styles: ['experiment', 'preview'],
+      },
+      () => {
+        clearTimeout(this.timer);
+        this.quick.dispose();
+        PreviewPanel.open.delete(this.document.uri.toString());
+      },
     );
-    this.disposables.push(
-      panel.webview.onDidReceiveMessage(listen(FROM_PREVIEW_TYPES, this.handlers, handlerFailed('Experiment preview'))),
+    this.host.receive(FROM_PREVIEW_TYPES, this.handlers);
+    this.host.disposables.push(
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.document !== this.document || e.contentChanges.length === 0) return;
         // At once, not after the debounce: the worker stops training a config that is gone.
@@ -111,7 +114,6 @@ export class PreviewPanel implements vscode.Disposable {
       vscode.workspace.onDidCloseTextDocument((d) => {
         if (d === this.document) this.dispose();
       }),
-      panel.onDidDispose(() => this.dispose()),
     );
   }
 
@@ -124,7 +126,7 @@ export class PreviewPanel implements vscode.Disposable {
   ): PreviewPanel {
     const existing = PreviewPanel.open.get(document.uri.toString());
     if (existing) {
-      existing.panel.reveal(vscode.ViewColumn.Beside, true);
+      existing.host.panel.reveal(vscode.ViewColumn.Beside, true);
       return existing;
     }
     const panel = vscode.window.createWebviewPanel(
@@ -172,7 +174,6 @@ export class PreviewPanel implements vscode.Disposable {
     document: vscode.TextDocument,
     panel: vscode.WebviewPanel,
   ): PreviewPanel {
-    panel.iconPath = panelIcon(context.extensionUri);
     const created = new PreviewPanel(document, panel, calibration, compute, context.extensionUri);
     PreviewPanel.open.set(document.uri.toString(), created);
     return created;
@@ -183,7 +184,7 @@ export class PreviewPanel implements vscode.Disposable {
   }
 
   private post(message: ToPreview): void {
-    if (!this.disposed) void this.panel.webview.postMessage(message);
+    this.host.post(message);
   }
 
   private readonly handlers: Handlers<FromPreview> = {
@@ -194,7 +195,7 @@ export class PreviewPanel implements vscode.Disposable {
     },
     rendered: (m) => {
       this.renderedVersion = m.version;
-      this.charts = m.charts;
+      this.host.charts = m.charts;
       this.renderMs = m.ms;
     },
     measuredDrawn: (m) => {
@@ -207,13 +208,8 @@ export class PreviewPanel implements vscode.Disposable {
     run: async () => {
       await vscode.commands.executeCommand('superpositionLab.runExperiment', this.document.uri);
     },
-    export: async (m) => {
-      await saveExport(m.fileName, m.format, m.content);
-    },
-    cspViolation: (m) => {
-      this.cspViolations.push(`${m.directive} ${m.blockedURI}`);
-      log().error(`Content-Security-Policy violation in the preview: ${m.directive} blocked ${m.blockedURI}`);
-    },
+    export: (m) => this.host.pageReports.export(m),
+    cspViolation: (m) => this.host.pageReports.cspViolation(m),
   };
 
   private schedule(): void {
@@ -223,7 +219,7 @@ export class PreviewPanel implements vscode.Disposable {
 
   /** Parses the document as it is now and sends the result with its version. */
   private async send(): Promise<void> {
-    if (!this.ready || this.disposed) return;
+    if (!this.ready || this.host.disposed) return;
     const version = this.document.version;
     const text = this.document.getText();
     // Too large to parse here: the preview shows the same "too large to check" problem.
@@ -285,24 +281,18 @@ export class PreviewPanel implements vscode.Disposable {
       configFile: this.document.uri.fsPath,
       sentVersion: this.sentVersion,
       renderedVersion: this.renderedVersion,
-      charts: this.charts,
+      charts: this.host.charts,
       renderMs: this.renderMs,
       where: 'extension host',
       quickCheck: quickCheckDiagnostics(this.quick),
       quickCheckEnds: [...this.quick.ends()],
       measuredDrawn: [...this.measuredDrawn],
-      cspViolations: this.cspViolations,
+      cspViolations: this.host.cspViolations,
     };
   }
 
   dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    clearTimeout(this.timer);
-    this.quick.dispose();
-    PreviewPanel.open.delete(this.document.uri.toString());
-    this.disposables.forEach((d) => d.dispose());
-    this.panel.dispose();
+    this.host.dispose();
   }
 }
 

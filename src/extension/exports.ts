@@ -1,8 +1,8 @@
-// Saving a chart or its data from an analysis panel: the page sends the content (text, or base64
+// Saving a chart or its data from any panel: the page sends the content (text, or base64
 // for PNG); the host asks where to save it, next to the workspace by default, and writes it.
 
 import * as vscode from 'vscode';
-import { log } from '../log';
+import { log } from './log';
 
 const FILTERS: Readonly<Record<'svg' | 'png' | 'csv' | 'json', Record<string, string[]>>> = {
   svg: { 'SVG image': ['svg'] },
