@@ -6,20 +6,11 @@
 
 import type * as vscode from 'vscode';
 import { listen, type Handlers } from '../shared/channel';
+import type { PageReport } from '../shared/pageReports';
 import { saveExport } from './exports';
 import { handlerFailed, log } from './log';
 import { loadPanelPage } from './panelPage';
 import { panelIcon } from './panelIcon';
-
-/** The page reports every panel handles the same way. */
-export type PageReport =
-  | {
-      readonly type: 'export';
-      readonly fileName: string;
-      readonly format: 'svg' | 'png' | 'csv' | 'json';
-      readonly content: string;
-    }
-  | { readonly type: 'cspViolation'; readonly directive: string; readonly blockedURI: string };
 
 export interface PanelPageOptions {
   readonly extensionUri: vscode.Uri;

@@ -8,6 +8,7 @@
 // `subjectFailed` with `job/cancelled`). The page only draws and sends commands.
 
 import { typeSet } from './channel';
+import type { PageReport } from './pageReports';
 import type { WireError } from '../core/errors';
 import type { AnalysisReport } from '../core/analysis/report';
 import type { MatrixLayout } from '../core/analysis/rowBlocks';
@@ -99,16 +100,9 @@ export type FromAnalysis =
   | { readonly type: 'rerun'; readonly settings: AnalysisSettings }
   /** Open another panel on the same tensor, transposed (after a transpose hint). */
   | { readonly type: 'analyzeTransposed'; readonly subjectId: string }
-  /** Save text (SVG, CSV, JSON) or base64 (PNG) under a suggested file name. */
-  | {
-      readonly type: 'export';
-      readonly fileName: string;
-      readonly format: 'svg' | 'png' | 'csv' | 'json';
-      readonly content: string;
-    }
   /** Which charts are on screen, for the log and the end-to-end tests. */
   | { readonly type: 'rendered'; readonly charts: readonly string[] }
-  | { readonly type: 'cspViolation'; readonly directive: string; readonly blockedURI: string };
+  | PageReport;
 
 export const TO_ANALYSIS_TYPES = typeSet<ToAnalysis>({
   subjects: true,

@@ -8,6 +8,7 @@
 // run, export). What the page draws is always what is on disk, plus the run in progress.
 
 import { typeSet } from './channel';
+import type { PageReport } from './pageReports';
 import type { ExperimentResults } from '../core/toy/results';
 import type { RunValues } from '../core/config/sweep';
 
@@ -98,15 +99,9 @@ export type FromExperiment =
   | { readonly type: 'requestWeights'; readonly runId: string }
   /** Open a finished run's weights in the checkpoint viewer, or analyse them. */
   | { readonly type: 'openRun'; readonly runId: string; readonly action: 'view' | 'analyze' }
-  | {
-      readonly type: 'export';
-      readonly fileName: string;
-      readonly format: 'svg' | 'png' | 'csv' | 'json';
-      readonly content: string;
-    }
   /** Which charts are on screen and how many finished runs the runs table shows (for the tests). */
   | { readonly type: 'rendered'; readonly charts: readonly string[]; readonly doneRows: number }
-  | { readonly type: 'cspViolation'; readonly directive: string; readonly blockedURI: string };
+  | PageReport;
 
 export const TO_EXPERIMENT_TYPES = typeSet<ToExperiment>({
   overview: true,

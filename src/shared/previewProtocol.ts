@@ -9,6 +9,7 @@
 // so an old result is never drawn as current. The page computes nothing but the theory.
 
 import { typeSet } from './channel';
+import type { PageReport } from './pageReports';
 import type { ExperimentConfig } from '../core/config/schema';
 import type { ConfigProblem } from '../core/config/parse';
 import type { MeasuredPoint } from '../core/charts/previewSpecs';
@@ -75,13 +76,7 @@ export type FromPreview =
   /** The Cancel button: stops the check of `version` (ignored when that check is no longer current). */
   | { readonly type: 'cancelQuickCheck'; readonly version: number }
   | { readonly type: 'run' }
-  | {
-      readonly type: 'export';
-      readonly fileName: string;
-      readonly format: 'svg' | 'png' | 'csv' | 'json';
-      readonly content: string;
-    }
-  | { readonly type: 'cspViolation'; readonly directive: string; readonly blockedURI: string };
+  | PageReport;
 
 export const TO_PREVIEW_TYPES = typeSet<ToPreview>({ config: true, quickCheck: true });
 export const FROM_PREVIEW_TYPES = typeSet<FromPreview>({

@@ -8,6 +8,7 @@
 // the user asks for statistics → `computeStats` → `statsProgress`* → `statsDone` | `statsFailed`.
 
 import { typeSet } from './channel';
+import type { CspViolationReport } from './pageReports';
 import type { CheckpointModel } from '../core/safetensors/model';
 import type { TensorStats } from '../core/safetensors/stats';
 import type { WireError } from '../core/errors';
@@ -45,8 +46,7 @@ export type FromViewer =
   | { readonly type: 'analyzeTensor'; readonly tensor: string }
   /** The first render of a model finished: for the log and the end-to-end timing checks. */
   | { readonly type: 'rendered'; readonly doc: DocRef; readonly rows: number; readonly ms: number }
-  /** A Content-Security-Policy violation seen by the page: logged, and fatal in tests. */
-  | { readonly type: 'cspViolation'; readonly directive: string; readonly blockedURI: string };
+  | CspViolationReport;
 
 export const TO_VIEWER_TYPES = typeSet<ToViewer>({
   model: true,

@@ -18,7 +18,8 @@ describe('CONTRIBUTING Messages section', () => {
           read('src/shared/analysisProtocol.ts') +
           read('src/shared/experimentProtocol.ts') +
           read('src/shared/previewProtocol.ts') +
-          read('src/shared/nodeWorkerProtocol.ts'),
+          read('src/shared/nodeWorkerProtocol.ts') +
+          read('src/shared/pageReports.ts'),
       )
       .digest('hex')
       .slice(0, 12);
