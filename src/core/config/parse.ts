@@ -399,7 +399,11 @@ function defaultName(fileName: string | undefined): string {
   return slug === '' ? 'experiment' : slug;
 }
 
-/** Builds the config from checked values and defaults (nested as the type expects). */
+/**
+ * Builds the config from checked values and defaults (nested as the type expects). The cast is
+ * sound: FIELDS has a row for every key of ExperimentConfig with a default of its type, which
+ * schema.ts makes the compiler check, and every value was validated against its row.
+ */
 function assemble(values: Map<string, unknown>, fileName: string | undefined): ExperimentConfig {
   const get = (path: string) => (values.has(path) ? values.get(path) : FIELD_BY_PATH.get(path)!.default);
   const out: Record<string, Record<string, unknown> | unknown> = {};

@@ -55,9 +55,27 @@ export interface ExperimentConfig {
 
 export type FieldType = 'integer' | 'number' | 'string' | 'enum' | 'lr' | 'range' | 'path';
 
+const SECTION_NAMES = ['data', 'model', 'optimizer', 'train', 'fit'] as const;
+type Section = (typeof SECTION_NAMES)[number];
+
+/** Every key of a config as the field table names it: "version", "data.features", … */
+export type ConfigPath =
+  Exclude<keyof ExperimentConfig, Section> | { [S in Section]: `${S}.${keyof ExperimentConfig[S] & string}` }[Section];
+
+/** The type ExperimentConfig gives the key at `P`. */
+type ValueAt<P extends ConfigPath> = P extends `${infer S}.${infer K}`
+  ? S extends Section
+    ? K extends keyof ExperimentConfig[S]
+      ? ExperimentConfig[S][K]
+      : never
+    : never
+  : P extends keyof ExperimentConfig
+    ? ExperimentConfig[P]
+    : never;
+
 export interface FieldSpec {
   /** Dotted path, e.g. "data.features". */
-  readonly path: string;
+  readonly path: ConfigPath;
   readonly type: FieldType;
   readonly description: string;
   /** Where the knob comes from in the paper or its code (paper-spec.md sections). */
@@ -73,8 +91,16 @@ export interface FieldSpec {
   readonly required?: boolean;
 }
 
-/** Every key of version 1. Sections (data, model, ...) are implied by the paths. */
-export const FIELDS: readonly FieldSpec[] = [
+/** A field whose default has the type ExperimentConfig gives its path. */
+type TypedField = { [P in ConfigPath]: FieldSpec & { readonly path: P; readonly default: ValueAt<P> } }[ConfigPath];
+
+/**
+ * Every key of version 1. Sections (data, model, ...) are implied by the paths. The table and
+ * ExperimentConfig are tied by the compiler: each path must be a key of the interface, each
+ * default of that key's type, and every key must have a row (AllKeysHaveRows below). So the
+ * parser, which builds a config from this table, always builds a whole ExperimentConfig.
+ */
+const FIELD_ROWS = [
   {
     path: 'version',
     type: 'integer',
@@ -271,7 +297,14 @@ export const FIELDS: readonly FieldSpec[] = [
     source: '§2.9',
     default: null,
   },
-];
+] as const satisfies readonly TypedField[];
+
+/** Compiles only when every key of ExperimentConfig has a row in FIELDS (else it names the missing ones). */
+type MissingRows = Exclude<ConfigPath, (typeof FIELD_ROWS)[number]['path']>;
+const ALL_KEYS_HAVE_ROWS: [MissingRows] extends [never] ? true : MissingRows = true;
+void ALL_KEYS_HAVE_ROWS;
+
+export const FIELDS: readonly FieldSpec[] = FIELD_ROWS;
 
 export const FIELD_BY_PATH: ReadonlyMap<string, FieldSpec> = new Map(FIELDS.map((f) => [f.path, f]));
 
@@ -289,7 +322,7 @@ export const OPTIMIZER_DEFAULTS = {
   eps: FIELD_BY_PATH.get('optimizer.eps')!.default as number,
 } as const;
 
-export const SECTIONS = ['data', 'model', 'optimizer', 'train', 'fit'] as const;
+export const SECTIONS = SECTION_NAMES;
 
 /** The sweep dimensions, in the order runs are enumerated and named. */
 export const SWEEP_KEYS = [
