@@ -47,7 +47,7 @@ export async function experimentStatus(configFile: string, text: string): Promis
   return statusOf(prepared.experiment, await runningNow(prepared.experiment));
 }
 
-export function statusOf(
+function statusOf(
   experiment: PreparedExperiment,
   running: readonly { readonly id: string; readonly host: string; readonly pid: number; readonly here: boolean }[],
 ): ExperimentStatus & { ok: true } {

@@ -25,7 +25,7 @@ export interface HostJob {
 export class HostCompute implements vscode.Disposable {
   private readonly workers = new Map<ComputeLane, ComputeWorker>();
   private readonly subscription: vscode.Disposable;
-  /** The backend the last job ran on, for diagnostics and the panels. */
+  /** The backend the last job ran on: the log says so again only when it changes. */
   private last: BackendReport | null = null;
 
   constructor(private readonly extensionUri: vscode.Uri) {
@@ -48,10 +48,6 @@ export class HostCompute implements vscode.Disposable {
       },
     });
     return { result: started.result, cancel: () => worker.cancel(started.jobId) };
-  }
-
-  backend(): BackendReport | null {
-    return this.last;
   }
 
   private worker(lane: ComputeLane): ComputeWorker {

@@ -11,7 +11,7 @@ import { READ_LIMITS, readRegularText } from '../../node/safeRead';
 import { log, showError } from '../log';
 import { childrenOf, treeItem, type RunsNode } from './runsTree';
 
-export const RUNS_VIEW_ID = 'superpositionLab.runs';
+const RUNS_VIEW_ID = 'superpositionLab.runs';
 const CONFIG_GLOB = '**/*.experiment.{yaml,yml}';
 const MAX_CONFIGS = 200;
 const POLL_MS = 5000;
