@@ -352,6 +352,19 @@ export async function writeResults(resultsFile: string, results: ExperimentResul
   await writeFileAtomic(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
 }
 
+/**
+ * Writes results.json only when it would say something new: the same runs and fits as the file
+ * on disk (only `updatedAt` differing) leave it untouched, so showing an experiment does not
+ * rewrite its folder (and wake every watcher of it) each time. Returns whether it wrote.
+ */
+export async function writeResultsIfChanged(resultsFile: string, results: ExperimentResults): Promise<boolean> {
+  const onDisk = await readSummary(resultsFile).catch(() => null);
+  const sameAs = (r: unknown) => JSON.stringify({ ...(r as object), updatedAt: null });
+  if (onDisk !== null && sameAs(onDisk) === sameAs(results)) return false;
+  await writeResults(resultsFile, results);
+  return true;
+}
+
 /** The summary of what is on disk now, from every process's records (other shards included). */
 export async function currentResults(experiment: PreparedExperiment): Promise<ExperimentResults> {
   const records = await readRunRecords(experiment.outDir);

@@ -13,6 +13,7 @@ import {
   runningElsewhere,
   lockFile,
   saveRun,
+  writeResultsIfChanged,
   type PreparedExperiment,
 } from '../../src/node/experimentStore';
 import { parseExperimentConfig } from '../../src/core/config/parse';
@@ -145,6 +146,20 @@ describe('the folder on disk', () => {
     const seen = await currentResults(watcher);
     expect(seen.runs.map((r) => [r.id, r.finalLoss])).toEqual([['power-a1.2-E1-g-1-s0-m8', 0.25]]);
     expect(existsSync(watcher.resultsFile)).toBe(false);
+  });
+
+  it('writeResultsIfChanged leaves results.json alone when only updatedAt would change', async () => {
+    const file = folder('unchanged', config('[4, 8]'));
+    const e = await prepare(file, config('[4, 8]'));
+    await trainAll(e);
+    const again = await prepare(file, config('[4, 8]'));
+    const before = readFileSync(again.resultsFile, 'utf8');
+    const stamped = { ...again.results, updatedAt: '2099-01-01T00:00:00.000Z' };
+    expect(await writeResultsIfChanged(again.resultsFile, stamped)).toBe(false);
+    expect(readFileSync(again.resultsFile, 'utf8')).toBe(before);
+    const changed = { ...again.results, runs: again.results.runs.slice(1) };
+    expect(await writeResultsIfChanged(again.resultsFile, changed)).toBe(true);
+    expect(JSON.parse(readFileSync(again.resultsFile, 'utf8')).runs).toHaveLength(1);
   });
 
   it('runningElsewhere lists the runs another process holds a fresh lock on (the dashboard’s "running")', async () => {

@@ -15,7 +15,7 @@ import {
   currentResults,
   prepareExperiment,
   runningElsewhere,
-  writeResults,
+  writeResultsIfChanged,
   type PreparedExperiment,
 } from '../../node/experimentStore';
 import { READ_LIMITS, readRegularText } from '../../node/safeRead';
@@ -118,7 +118,7 @@ export class ExperimentFolder implements vscode.Disposable {
       // summary under changed settings only once the user chose to train.
       const accepted = forTraining || experiment.changedRuns === 0;
       if (this.results && accepted && vscode.workspace.isTrusted) {
-        await writeResults(experiment.resultsFile, this.results);
+        await writeResultsIfChanged(experiment.resultsFile, this.results);
       }
       this.changed('overview');
       void this.reload(); // what other processes are training right now
