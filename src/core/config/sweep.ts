@@ -3,7 +3,7 @@
 // width form a series, the unit of the α_m fits.
 
 import { CoreError, messages } from '../errors';
-import { SWEEP_KEYS, type Distribution, type ExperimentConfig, type LrSpec } from './schema';
+import { SWEEP_KEYS, type Distribution, type ExperimentConfig } from './schema';
 
 export interface RunValues {
   readonly distribution: Distribution;
@@ -15,7 +15,10 @@ export interface RunValues {
   readonly width: number;
 }
 
-export interface RunSpec {
+/** The optimizer settings a run is trained with (every one but weightDecay, a sweep dimension). */
+export type OptimizerSettings = Omit<ExperimentConfig['optimizer'], 'weightDecay'>;
+
+export interface RunSpec extends OptimizerSettings {
   /** Stable and file-name safe, e.g. "power-a1.2-E1-g-1-s0-m64". */
   readonly id: string;
   /** The run's id without the width: runs of one series differ only in m. */
@@ -25,13 +28,6 @@ export interface RunSpec {
   readonly scale: number;
   readonly steps: number;
   readonly batch: number;
-  readonly lr: LrSpec;
-  readonly warmup: number;
-  readonly minLrRatio: number;
-  readonly lossScale: number;
-  readonly beta1: number;
-  readonly beta2: number;
-  readonly eps: number;
   readonly finalWindow: number;
   readonly curvePoints: number;
 }

@@ -15,23 +15,16 @@ import { Rng, STREAM } from './rng';
 import { BatchSampler, type SparseBatch } from './sampler';
 import { lrMultiplier, peakLearningRates, warmupSteps } from './schedule';
 import type { StepHyper } from './reference';
-import type { LrSpec } from '../config/schema';
+import type { OptimizerSettings } from '../config/sweep';
 import { CoreError, messages } from '../errors';
 
-export interface TrainSettings {
+export interface TrainSettings extends OptimizerSettings {
   readonly n: number;
   readonly m: number;
   readonly batch: number;
   readonly steps: number;
   readonly seed: number;
   readonly weightDecay: number;
-  readonly lr: LrSpec;
-  readonly warmup: number;
-  readonly minLrRatio: number;
-  readonly lossScale: number;
-  readonly beta1: number;
-  readonly beta2: number;
-  readonly eps: number;
 }
 
 export interface TrainHooks {
