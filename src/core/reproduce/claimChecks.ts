@@ -62,7 +62,7 @@ const strongGammaOf = (D: ExperimentResults) =>
 const maxOf = (xs: readonly number[]) => (xs.length === 0 ? null : Math.max(...xs));
 
 /** H1 — paper D.1: exponential fitted on all widths, power and linear from the third width on. */
-export const PAPER_STRONG_ALPHA_M = { exponential: 1.01, power: 1.0, linear: 0.89 } as const;
+const PAPER_STRONG_ALPHA_M = { exponential: 1.01, power: 1.0, linear: 0.89 } as const;
 export function strongExponentNearOne({ A }: PresetResults, limits: Limits): Verdict | null {
   if (!A) return null;
   const widths = [...new Set(A.runs.map((r) => r.values.width))].sort((a, b) => a - b);
