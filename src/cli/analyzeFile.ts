@@ -3,16 +3,14 @@
 
 import type { AnalysisReport } from '../core/analysis/report';
 import type { BackendPreference } from '../core/compute/backend';
-import type { AnalyzeFileResult } from '../shared/nodeWorkerProtocol';
+import type { AnalyzeFileJob, AnalyzeFileResult } from '../shared/nodeWorkerProtocol';
 import { startCompute, whileRunning, type Compute } from './compute';
 
-export interface AnalyzeFileOptions {
-  readonly tensor?: string;
-  readonly transpose: boolean;
-  readonly pairBudget?: number;
-  readonly sampleRows?: number;
-  readonly seed?: number;
-  readonly kernel?: 'exact' | 'fast';
+/** The job's own settings (tensor, transpose, pairs, sample, seed, kernel) and where to compute. */
+export interface AnalyzeFileOptions extends Pick<
+  AnalyzeFileJob,
+  'tensor' | 'transpose' | 'pairBudget' | 'sampleRows' | 'seed' | 'kernel'
+> {
   readonly backend?: BackendPreference;
   readonly isCancelled?: () => boolean;
   readonly onProgress?: (fraction: number) => void;

@@ -10,7 +10,15 @@ export interface ChartData {
   readonly rows: readonly Record<string, number | string | null>[];
 }
 
-const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+/** The Vega-Lite version every spec builder targets. */
+export const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+
+/** A chart that fills its panel's width and resizes with it. */
+export const BASE = {
+  $schema: SCHEMA,
+  width: 'container',
+  autosize: { type: 'fit-x', contains: 'padding', resize: true },
+} as const;
 
 /**
  * A row-norm histogram (the datasets "norms", "thresholds", "thresholdLabels") with the paper's

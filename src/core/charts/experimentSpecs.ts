@@ -12,15 +12,8 @@
 //   idealWeakSpec    α_m of the least ambiguous (γ, α) series against α − 1 (Fig. 4b, App. D.5)
 
 import type { ExperimentResults, RunResult, SeriesResult } from '../toy/results';
-import { rowNormHistogramSpec, type ChartData } from './analysisSpecs';
+import { BASE, rowNormHistogramSpec, type ChartData } from './analysisSpecs';
 import { idealWeakSelection } from '../toy/idealWeak';
-
-const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
-const BASE = {
-  $schema: SCHEMA,
-  width: 'container',
-  autosize: { type: 'fit-x', contains: 'padding', resize: true },
-} as const;
 
 export type Row = Record<string, number | string | null>;
 

@@ -4,13 +4,8 @@
 import type { PreviewTheory } from '../toy/theory';
 import type { ChartData } from './analysisSpecs';
 import type { Row } from './experimentSpecs';
+import { BASE } from './analysisSpecs';
 
-const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
-const BASE = {
-  $schema: SCHEMA,
-  width: 'container',
-  autosize: { type: 'fit-x', contains: 'padding', resize: true },
-} as const;
 const LOG = { type: 'log', nice: false, padding: 10 } as const;
 
 /** p_i against rank on log–log axes, one line per distinct frequency family. */
