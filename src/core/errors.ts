@@ -74,8 +74,6 @@ export type ErrorCode =
   | 'compute/no-backend'
   /** A job reported nothing for longer than its watchdog allows and was abandoned. */
   | 'job/stalled'
-  /** A panel's message handler failed (an export that could not be written, …). */
-  | 'panel/handler'
   | 'usage'
   | 'internal';
 
