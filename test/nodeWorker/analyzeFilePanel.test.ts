@@ -68,9 +68,12 @@ describe('the panel’s analyzeFile job on the Node worker', () => {
   });
 
   it('stops with job/cancelled when cancelled after it started', async () => {
-    const { file } = matrixFile(tmp.dir, 40_000, 64, 4);
-    const started = worker.run(analyzeFileJob(file, subject(40_000, 64), settings), {
-      progress: () => worker.cancel(started.jobId),
+    // Four row blocks of 65,536 × 32 (8 MiB each) and the cancel sent as the job starts, before its
+    // first block: the worker sees it at a block boundary well before the end, however loaded the
+    // machine is (cancelling on the first progress raced the last of two blocks in CI).
+    const { file } = matrixFile(tmp.dir, 200_000, 32, 4);
+    const started = worker.run(analyzeFileJob(file, subject(200_000, 32), settings), {
+      started: () => worker.cancel(started.jobId),
     });
     const error = await started.result.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CoreError);
