@@ -4,7 +4,8 @@
 import type { AnalysisReport } from '../core/analysis/report';
 import type { BackendPreference } from '../core/compute/backend';
 import type { AnalyzeFileJob, AnalyzeFileResult } from '../shared/nodeWorkerProtocol';
-import { startCompute, whileRunning, type Compute } from './compute';
+import { whileRunning } from '../node/whileRunning';
+import { startCompute, type Compute } from './compute';
 
 /** The job's own settings (tensor, transpose, pairs, sample, seed, kernel) and where to compute. */
 export interface AnalyzeFileOptions extends Pick<

@@ -5,7 +5,6 @@
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import type { BackendPreference, BackendReport } from '../core/compute/backend';
-import { describeBackend } from '../core/compute/describeBackend';
 import { ComputeWorker } from '../node/computeWorker';
 import { WorkerPool } from '../node/workerPool';
 
@@ -50,9 +49,3 @@ export async function startCompute(options: ComputeOptions): Promise<Compute> {
 export async function closeCompute(): Promise<void> {
   await Promise.all(pools.splice(0).map((p) => p.close()));
 }
-
-/** Where compute ran, for stderr (see describeBackend). */
-export const backendLine = describeBackend;
-
-/** Shared with the extension host's sweep runner (src/node/whileRunning.ts). */
-export { whileRunning } from '../node/whileRunning';

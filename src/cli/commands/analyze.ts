@@ -7,7 +7,7 @@ import { formatInteger } from '../../core/format';
 import type { AnalysisReport } from '../../core/analysis/report';
 import { analyzeFile, type AnalyzeFileOptions } from '../analyzeFile';
 import { progressBar } from '../progress';
-import { backendLine } from '../compute';
+import { describeBackend } from '../../core/compute/describeBackend';
 import { renderTable } from '../output';
 import { CoreError } from '../../core/errors';
 
@@ -58,7 +58,7 @@ export function analysisText(r: AnalysisReport, transposeHint: string | null): s
   for (const note of r.notes) lines.push(`note: ${note}`);
   if (transposeHint) lines.push(`note: ${transposeHint}`);
   lines.push(`computed in ${(r.ms / 1000).toFixed(2)} s (kernel: ${r.kernel})`);
-  if (r.compute !== undefined) lines.push(`backend          ${backendLine(r.compute)}`);
+  if (r.compute !== undefined) lines.push(`backend          ${describeBackend(r.compute)}`);
   return lines.join('\n');
 }
 

@@ -17,11 +17,12 @@ import { reportHtml } from '../../core/reproduce/report';
 import type { ExperimentResults } from '../../core/toy/results';
 import { writeFileAtomic } from '../../node/atomic';
 import { prepareExperiment, type PreparedExperiment } from '../../node/experimentStore';
-import { backendLine, startCompute, type ComputeOptions } from '../compute';
+import { describeBackend } from '../../core/compute/describeBackend';
+import { startCompute, type ComputeOptions } from '../compute';
 import { progressBar } from '../progress';
 import { renderTable } from '../output';
 import { renderSvg } from '../renderSvg';
-import { trainPending } from '../trainPending';
+import { trainPending } from '../../node/trainPending';
 import { problemLine, EXIT_INTERRUPTED } from './run';
 import { writeSbatch, type SlurmOptions } from './slurm';
 
@@ -67,7 +68,7 @@ export async function runReproduce(options: ReproduceOptions, write: (s: string)
   const finished = prepared.reduce((s, p) => s + p.experiment.results.runs.length, 0);
   const totalSteps = prepared.reduce((s, p) => s + p.experiment.todo.reduce((a, r) => a + r.steps, 0), 0);
   process.stderr.write(
-    `reproduce (${options.mode}): ${total - finished} of ${total} runs to train on ${backendLine(compute)}, in ${outDir}\n`,
+    `reproduce (${options.mode}): ${total - finished} of ${total} runs to train on ${describeBackend(compute)}, in ${outDir}\n`,
   );
 
   const results: Partial<Record<PresetId, ExperimentResults>> = {};

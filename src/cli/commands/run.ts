@@ -12,8 +12,9 @@ import type { ExperimentResults } from '../../core/toy/results';
 import { CoreError, messages } from '../../core/errors';
 import { formatValue } from '../../core/format';
 import { prepareExperiment, refreshResults } from '../../node/experimentStore';
-import { trainPending } from '../trainPending';
-import { backendLine, startCompute, type ComputeOptions } from '../compute';
+import { trainPending } from '../../node/trainPending';
+import { describeBackend } from '../../core/compute/describeBackend';
+import { startCompute, type ComputeOptions } from '../compute';
 import { progressBar } from '../progress';
 import { renderTable } from '../output';
 
@@ -95,7 +96,7 @@ export async function runExperiment(
   const share = options.shard ? ` (shard ${options.shard.index}/${options.shard.count})` : '';
   const parallel = Math.min(pool.size, todo.length);
   process.stderr.write(
-    `${config.name}: ${todo.length} run${todo.length === 1 ? '' : 's'} to train${share} on ${backendLine(backend)}${parallel > 1 ? `, ${parallel} jobs in parallel` : ''}, results in ${outDir}\n`,
+    `${config.name}: ${todo.length} run${todo.length === 1 ? '' : 's'} to train${share} on ${describeBackend(backend)}${parallel > 1 ? `, ${parallel} jobs in parallel` : ''}, results in ${outDir}\n`,
   );
 
   const totalSteps = todo.reduce((s, r) => s + r.steps, 0);

@@ -192,7 +192,11 @@ export class ExperimentFolder implements vscode.Disposable {
       this.burstTimer = setTimeout(() => void this.reload(), BURST_MS);
     };
     if (this.poll !== undefined) clearInterval(this.poll);
-    this.poll = setInterval(() => void this.reload(), POLL_MS);
+    // Only where something outside this process changes without a file event: a lock held
+    // elsewhere can go stale, and squeue's state moves. Otherwise the watchers are enough.
+    this.poll = setInterval(() => {
+      if (this.slurm !== null || this.elsewhere.length > 0) void this.reload();
+    }, POLL_MS);
     this.follower = {
       outDir,
       watcher: vscode.Disposable.from(
