@@ -23,6 +23,7 @@ import { progressBar } from '../progress';
 import { renderTable } from '../output';
 import { renderSvg } from '../renderSvg';
 import { trainPending } from '../../node/trainPending';
+import { longestFirst } from '../../core/config/costModel';
 import { problemLine, EXIT_INTERRUPTED } from './run';
 import { writeSbatch, type SlurmOptions } from './slurm';
 
@@ -87,27 +88,33 @@ export async function runReproduce(options: ReproduceOptions, write: (s: string)
       // Steps of the runs in progress, by index (several at once with --jobs).
       const running = new Map<number, number>();
       try {
-        results[id] = await trainPending(experiment, pool, {
-          isCancelled: options.isCancelled,
-          onStep: (spec, i, step, _mse, lane) => {
-            running.set(i, step);
-            const now = [...running.values()].reduce((a, b) => a + b, 0);
-            const job = pool.size > 1 ? `job ${lane + 1}: ` : '';
-            bar.update((stepsBefore + now) / Math.max(1, totalSteps), `${job}${id} ${spec.id}`);
+        const todo = pool.size > 1 ? longestFirst(experiment.todo) : experiment.todo;
+        results[id] = await trainPending(
+          experiment,
+          pool,
+          {
+            isCancelled: options.isCancelled,
+            onStep: (spec, i, step, _mse, lane) => {
+              running.set(i, step);
+              const now = [...running.values()].reduce((a, b) => a + b, 0);
+              const job = pool.size > 1 ? `job ${lane + 1}: ` : '';
+              bar.update((stepsBefore + now) / Math.max(1, totalSteps), `${job}${id} ${spec.id}`);
+            },
+            onRunSaved: (spec, i, trained) => {
+              running.delete(i);
+              stepsBefore += spec.steps;
+              runIndex++;
+              progress[id] = { done: progress[id]!.done + 1, total: experiment.runs.length };
+              // One line per run when not on a terminal: VS Code reads these for its progress.
+              if (!process.stderr.isTTY) {
+                process.stderr.write(
+                  `[${runIndex}/${total}] ${experiment.config.name} ${spec.id}: final loss ${trained.result.finalLoss.toPrecision(4)}\n`,
+                );
+              }
+            },
           },
-          onRunSaved: (spec, i, trained) => {
-            running.delete(i);
-            stepsBefore += spec.steps;
-            runIndex++;
-            progress[id] = { done: progress[id]!.done + 1, total: experiment.runs.length };
-            // One line per run when not on a terminal: VS Code reads these for its progress.
-            if (!process.stderr.isTTY) {
-              process.stderr.write(
-                `[${runIndex}/${total}] ${experiment.config.name} ${spec.id}: final loss ${trained.result.finalLoss.toPrecision(4)}\n`,
-              );
-            }
-          },
-        });
+          todo,
+        );
       } catch (e) {
         if (e instanceof CoreError && e.code === 'job/cancelled') {
           stopped = true;

@@ -13,6 +13,7 @@ import { CoreError, messages } from '../../core/errors';
 import { formatValue } from '../../core/format';
 import { prepareExperiment, refreshResults } from '../../node/experimentStore';
 import { trainPending } from '../../node/trainPending';
+import { longestFirst } from '../../core/config/costModel';
 import { describeBackend } from '../../core/compute/describeBackend';
 import { startCompute, type ComputeOptions } from '../compute';
 import { progressBar } from '../progress';
@@ -136,7 +137,8 @@ export async function runExperiment(
           );
         },
       },
-      todo,
+      // With several workers, longest first: they finish together instead of one idling at the end.
+      pool.size > 1 ? longestFirst(todo) : todo,
     );
   } catch (e) {
     if (e instanceof CoreError && e.code === 'job/cancelled') {

@@ -35,3 +35,15 @@ export function formatDuration(seconds: number): string {
 /** A sweep is "large" (worth a warning in the editor) above either of these. */
 export const LARGE_SWEEP_RUNS = 100;
 export const LARGE_SWEEP_SECONDS = 30 * 60;
+
+/**
+ * The runs in order of estimated cost, longest first (ties keep their order). Several workers
+ * that take runs in this order finish close together: the last run to start is a short one, so
+ * no worker idles through a long one at the end (LPT scheduling).
+ */
+export function longestFirst<T extends Pick<RunSpec, 'n' | 'batch' | 'steps' | 'values'>>(runs: readonly T[]): T[] {
+  return runs
+    .map((run, index) => ({ run, index, seconds: estimateSeconds([run]) }))
+    .sort((a, b) => b.seconds - a.seconds || a.index - b.index)
+    .map((x) => x.run);
+}

@@ -135,8 +135,12 @@ export function weakLinearBarelyImproves({ B }: PresetResults, limits: Limits): 
 export function strongFarBelowWeak({ A, B }: PresetResults, limits: Limits): Verdict | null {
   if (!A || !B) return null;
   const gamma = weakGammaOf(B);
-  const strong = runsOf(A, byDist('power')).at(-1);
-  const weak = runsOf(B, byDist('power', gamma)).find((r) => r.values.width === strong?.values.width);
+  const weakRuns = runsOf(B, byDist('power', gamma));
+  // At the largest width both trained (A may have wider runs than B).
+  const strong = runsOf(A, byDist('power'))
+    .filter((r) => weakRuns.some((w) => w.values.width === r.values.width))
+    .at(-1);
+  const weak = weakRuns.find((r) => r.values.width === strong?.values.width);
   const ratio = strong && weak ? strong.finalLoss / weak.finalLoss : NaN;
   return {
     ours: `m = ${strong?.values.width}, power: ${f3(strong?.finalLoss)} vs ${f3(weak?.finalLoss)} (γ = ${gamma})`,

@@ -2,7 +2,7 @@
 //
 //   tiny     seconds; for the end-to-end test and a first look (numbers mean little)
 //   quick    under 10 minutes on 2 CPU cores: every claim gets a number, from fewer and shorter runs
-//   default  spec §5's CPU-scale plan cut to under an hour on one core (examples/paper/ has the
+//   default  spec §5's CPU-scale plan cut to 15 minutes on 2 cores (examples/paper/ has the
 //            whole plan, several hours)
 //   full     the paper's exact settings (spec §1.6, App. B/D); days on a CPU, meant for a GPU
 //
@@ -24,10 +24,13 @@ export interface Preset {
 }
 
 interface Size {
-  /** Large-model experiments (A, B). */
-  readonly large: { n: number; widths: number[]; batch: number; steps: number };
-  /** Small-model experiments (C, D, E). */
+  /** Large-model experiments (A, B); `strongWidths`: A's, where they differ from B's. */
+  readonly large: { n: number; widths: number[]; strongWidths?: number[]; batch: number; steps: number };
+  /** Small-model experiments (C, D, E); warmup: its share of the steps (the paper's 10 %). */
   readonly small: { n: number; widths: number[]; batch: number; steps: number; warmup: number };
+  /** Steps of C and E where they differ from D's (the default preset spends its time on D). */
+  readonly phiSteps?: number;
+  readonly densitySteps?: number;
   /** C: the widths of the φ½-vs-γ sweep and the γ grid. */
   readonly phiWidths: number[];
   readonly gammas: number[];
@@ -66,12 +69,17 @@ const SIZES: Record<ReproduceMode, Size> = {
     densityGammas: [-1, 1],
     weakGammas: [0.25],
   },
-  // Spec §5's CPU plan, cut to fit an hour on one core: B = 256 instead of 512, widths up to 64
-  // (the plan's m = 128 alone costs ~15 minutes per family), three small widths, γ = 0.25 for
-  // the weak runs (the spec's advice at n ≈ 1000), 6000 steps for the small models.
+  // Spec §5's CPU plan, cut to 15 minutes on 2 cores (`reproduce` runs 2 at a time there):
+  // B = 256 instead of 512; A's widths up to 128 as the plan has them (without m = 128 the
+  // exponential series' fit starts at m = 8, where it is saturated near the no-representation
+  // loss), B's up to 64; γ = 0.25 for the weak runs (the spec's advice at n ≈ 1000); D, which
+  // carries H10–H15, at 6000 steps; C (H7 already passes at 1500 steps) at 3000 and E (H16 at
+  // 1500) at 4000, with warmup the same 10 % share.
   default: {
-    large: { n: 1024, widths: [8, 16, 32, 64], batch: 256, steps: 4000 },
+    large: { n: 1024, widths: [8, 16, 32, 64], strongWidths: [8, 16, 32, 64, 128], batch: 256, steps: 4000 },
     small: { n: 1000, widths: [10, 25, 63], batch: 256, steps: 6000, warmup: 600 },
+    phiSteps: 3000,
+    densitySteps: 4000,
     phiWidths: [39],
     gammas: TEN_GAMMAS,
     alphas: [0.5, 1, 1.5, 2],
@@ -97,7 +105,13 @@ const SIZES: Record<ReproduceMode, Size> = {
 
 const list = (xs: readonly number[]) => (xs.length === 1 ? String(xs[0]) : `[${xs.join(', ')}]`);
 
-function largeModel(name: string, description: string, gamma: string, s: Size['large']): string {
+function largeModel(
+  name: string,
+  description: string,
+  gamma: string,
+  s: Size['large'],
+  widths: readonly number[],
+): string {
   return `version: 1
 name: ${name}
 description: ${JSON.stringify(description)}
@@ -107,7 +121,7 @@ data:
   exponent: 1.2
   scale: 400
 model:
-  width: ${list(s.widths)}
+  width: ${list(widths)}
 optimizer:
   weightDecay: ${gamma}
   lr: paper-large
@@ -126,7 +140,10 @@ function smallModel(
   widths: readonly number[],
   data: string,
   gammas: readonly number[],
+  steps = s.steps,
 ): string {
+  // The same warmup share as the plan's (10 %) when a preset runs shorter than D.
+  const warmup = Math.round((s.warmup * steps) / s.steps);
   return `version: 1
 name: ${name}
 description: ${JSON.stringify(description)}
@@ -139,10 +156,10 @@ model:
 optimizer:
   weightDecay: ${list(gammas)}
   lr: paper-small
-  warmup: ${s.warmup}
+  warmup: ${warmup}
   lossScale: 1
 train:
-  steps: ${s.steps}
+  steps: ${steps}
   batch: ${s.batch}
 `;
 }
@@ -159,6 +176,7 @@ export function reproducePresets(mode: ReproduceMode): Preset[] {
         'Strong superposition (γ = −1): loss ∝ 1/m for three frequency families.',
         '-1',
         s.large,
+        s.large.strongWidths ?? s.large.widths,
       ),
     },
     {
@@ -170,6 +188,7 @@ export function reproducePresets(mode: ReproduceMode): Preset[] {
         'Weak superposition (γ > 0): a power law in m only for power-law frequencies.',
         list(s.weakGammas),
         s.large,
+        s.large.widths,
       ),
     },
     {
@@ -183,6 +202,7 @@ export function reproducePresets(mode: ReproduceMode): Preset[] {
         s.phiWidths,
         '  exponent: 1',
         s.gammas,
+        s.phiSteps,
       ),
     },
     {
@@ -209,6 +229,7 @@ export function reproducePresets(mode: ReproduceMode): Preset[] {
         s.small.widths,
         `  exponent: 1\n  density: ${list(s.densities)}`,
         s.densityGammas,
+        s.densitySteps,
       ),
     },
   ];

@@ -93,6 +93,18 @@ describe('claims', () => {
     expect(byId(checkClaims({ A, B: weak(false) }))['H3']!.status).toBe('fail');
   });
 
+  it('H6 compares at the largest width both trained, when A has wider runs than B', () => {
+    const weakPower = (widths: number[], loss: number) =>
+      results(widths.map((m) => run({ weightDecay: 0.25, width: m }, { finalLoss: loss })));
+    const A = strongA({ power: 1, exponential: 1, linear: 0.9 }); // power at m = 64: 4/64
+    const near = byId(checkClaims({ A, B: weakPower([8, 16, 32, 64], 0.1) }))['H6']!;
+    expect(near.ours).toMatch(/^m = 64, power: 0\.0625 vs 0\.100/);
+    expect(near.status).toBe('fail'); // 0.0625 > 0.5 × 0.1
+    expect(byId(checkClaims({ A, B: weakPower([8, 16, 32, 64], 0.2) }))['H6']!.status).toBe('pass');
+    // Without a common width there is nothing to compare: not a pass.
+    expect(byId(checkClaims({ A, B: weakPower([256], 1) }))['H6']!.status).toBe('fail');
+  });
+
   it('H7: a sigmoid in γ passes; a φ½ that never falls fails', () => {
     const gammas = [-1, -0.7778, -0.5556, -0.3333, -0.1111, 0.1111, 0.3333, 0.5556, 0.7778, 1];
     const C = (phi: (g: number) => number) =>

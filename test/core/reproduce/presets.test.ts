@@ -25,9 +25,18 @@ describe('reproduce presets', () => {
     const count = (mode: (typeof REPRODUCE_MODES)[number]) => reproducePresets(mode).map((p) => runsOf(p.yaml).length);
     expect(count('tiny')).toEqual([9, 9, 4, 8, 8]);
     expect(count('quick')).toEqual([12, 12, 10, 12, 12]);
-    // Spec §5 cut to an hour: A 3 dists × 4 widths; B the same at γ = 0.25; C 10 γ; D 4 α × 2 γ
-    // × 3 m; E 3 E × 2 γ × 3 m.
-    expect(count('default')).toEqual([12, 12, 10, 24, 18]);
+    // Spec §5 cut to 15 minutes on 2 cores: A 3 dists × 5 widths (to 128, as the plan has it); B
+    // 3 × 4 at γ = 0.25; C 10 γ; D 4 α × 2 γ × 3 m; E 3 E × 2 γ × 3 m.
+    expect(count('default')).toEqual([15, 12, 10, 24, 18]);
+    const [dA, dB, dC, dD, dE] = reproducePresets('default').map((p) => runsOf(p.yaml));
+    expect(Math.max(...dA!.map((r) => r.values.width))).toBe(128);
+    expect(Math.max(...dB!.map((r) => r.values.width))).toBe(64);
+    // D carries H10–H15 and keeps the most steps; C and E run shorter with the same 10 % warmup.
+    expect([dC, dD, dE].map((rs) => rs![0]!.steps)).toEqual([3000, 6000, 4000]);
+    const warmups = reproducePresets('default')
+      .slice(2)
+      .map((p) => /warmup: (\d+)/.exec(p.yaml)![1]);
+    expect(warmups).toEqual(['300', '600', '400']);
     // Paper: 3 dists × 8 widths (exp-17); C 10 γ × 6 m; D 17 α × 10 γ × 6 m; E 9 E × 10 γ × 6 m.
     expect(count('full')).toEqual([24, 24, 60, 1020, 540]);
     const [A] = reproducePresets('full').map((p) => runsOf(p.yaml));

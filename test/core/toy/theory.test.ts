@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseExperimentConfig } from '../../../src/core/config/parse';
 import { expectedAlphaM, expectedRegime, previewTheory } from '../../../src/core/toy/theory';
-import { estimateSeconds, estimateStepMs, formatDuration } from '../../../src/core/config/costModel';
+import { estimateSeconds, estimateStepMs, formatDuration, longestFirst } from '../../../src/core/config/costModel';
 import { QUICK_BUDGET_SECONDS, quickCheckPlan } from '../../../src/core/toy/quickCheck';
 import { largeSweepProblem, sweepSize } from '../../../src/core/config/sweepSize';
 import { expandSweep } from '../../../src/core/config/sweep';
@@ -138,6 +138,22 @@ describe('cost model and sweep size', () => {
     expect(formatDuration(5.2)).toBe('5 s');
     expect(formatDuration(600)).toBe('10 min');
     expect(formatDuration(3 * 3600)).toBe('3.0 h');
+  });
+
+  it('orders runs longest first for several workers, ties in their sweep order', () => {
+    const c = config(
+      'data: {features: 256}\nmodel: {width: [4, 64, 8]}\ntrain: {steps: 1000, batch: 128, seeds: [0, 1]}\n',
+    );
+    const runs = expandSweep(c);
+    const ordered = longestFirst(runs);
+    expect(ordered.map((r) => r.values.width)).toEqual([64, 64, 8, 8, 4, 4]);
+    // Runs of one cost keep their sweep order; nothing is lost or repeated.
+    expect(ordered.filter((r) => r.values.width === 64)).toEqual(runs.filter((r) => r.values.width === 64));
+    expect(new Set(ordered)).toEqual(new Set(runs));
+    // Steps count as much as width.
+    const wide = runs.find((r) => r.values.width === 64)!;
+    const short = { ...wide, steps: 10 };
+    expect(longestFirst([short, runs[0]!])).toEqual([runs[0], short]);
   });
 
   it('warns about a large sweep on the first line, not about a small one', () => {
