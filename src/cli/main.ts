@@ -73,7 +73,7 @@ Options:
                 for reproduce, the folder of the report (default: reproduction/<mode>).
   --tiny, --quick, --full  reproduce's size: seconds (a first look), under 10 minutes on 2 CPU
                 cores, or the paper's exact settings (for a GPU); default: the CPU-scale plan
-                of the spec (about an hour).
+                of the spec (about 15 minutes on 2 cores).
   --only IDS    reproduce only these experiments (A strong, B weak, C φ½ vs γ, D α grid, E density).
   --backend B   Where compute runs: auto (default: a hardware GPU through WebGPU/Dawn, else
                 WASM, else a software GPU, else plain JS), webgpu (falls back to WASM, saying why),

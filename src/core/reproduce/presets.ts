@@ -73,13 +73,13 @@ const SIZES: Record<ReproduceMode, Size> = {
   // B = 256 instead of 512; A's widths up to 128 as the plan has them (without m = 128 the
   // exponential series' fit starts at m = 8, where it is saturated near the no-representation
   // loss), B's up to 64; γ = 0.25 for the weak runs (the spec's advice at n ≈ 1000); D, which
-  // carries H10–H15, at 6000 steps; C (H7 already passes at 1500 steps) at 3000 and E (H16 at
-  // 1500) at 4000, with warmup the same 10 % share.
+  // carries H10–H15, at 6000 steps; C (H7 already passes at 1500 steps) at 2000 and E (H16 at
+  // 1500) at 3000, with warmup the same 10 % share.
   default: {
     large: { n: 1024, widths: [8, 16, 32, 64], strongWidths: [8, 16, 32, 64, 128], batch: 256, steps: 4000 },
     small: { n: 1000, widths: [10, 25, 63], batch: 256, steps: 6000, warmup: 600 },
-    phiSteps: 3000,
-    densitySteps: 4000,
+    phiSteps: 2000,
+    densitySteps: 3000,
     phiWidths: [39],
     gammas: TEN_GAMMAS,
     alphas: [0.5, 1, 1.5, 2],

@@ -33,7 +33,7 @@ const MODES: readonly ModePick[] = [
   {
     mode: 'default',
     label: 'CPU scale',
-    description: 'about an hour',
+    description: 'about 15 minutes on 2 CPU cores',
     detail: 'The reduced settings of the spec (§5), as in examples/paper/.',
   },
   {

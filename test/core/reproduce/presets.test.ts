@@ -32,11 +32,11 @@ describe('reproduce presets', () => {
     expect(Math.max(...dA!.map((r) => r.values.width))).toBe(128);
     expect(Math.max(...dB!.map((r) => r.values.width))).toBe(64);
     // D carries H10–H15 and keeps the most steps; C and E run shorter with the same 10 % warmup.
-    expect([dC, dD, dE].map((rs) => rs![0]!.steps)).toEqual([3000, 6000, 4000]);
+    expect([dC, dD, dE].map((rs) => rs![0]!.steps)).toEqual([2000, 6000, 3000]);
     const warmups = reproducePresets('default')
       .slice(2)
       .map((p) => /warmup: (\d+)/.exec(p.yaml)![1]);
-    expect(warmups).toEqual(['300', '600', '400']);
+    expect(warmups).toEqual(['200', '600', '300']);
     // Paper: 3 dists × 8 widths (exp-17); C 10 γ × 6 m; D 17 α × 10 γ × 6 m; E 9 E × 10 γ × 6 m.
     expect(count('full')).toEqual([24, 24, 60, 1020, 540]);
     const [A] = reproducePresets('full').map((p) => runsOf(p.yaml));
