@@ -51,8 +51,9 @@ const vsce = (extra) =>
     'vsce',
     'package',
     '--no-dependencies',
-    // There is no public repository (nor issue tracker) yet, so package.json has no `repository`,
-    // and without this flag vsce stops to ask whether to go on without one.
+    // There is no public repository (nor issue tracker) yet, so package.json has no `repository`
+    // (rather than a made-up one). Without this flag vsce warns about it and, on a terminal, stops
+    // to ask "Do you want to continue? [y/N]" (vsce 3.9: out/package.js, onEnd).
     '--allow-missing-repository',
     '--skip-license',
     '--readme-path',
