@@ -55,7 +55,6 @@ const vsce = (extra) =>
     // (rather than a made-up one). Without this flag vsce warns about it and, on a terminal, stops
     // to ask "Do you want to continue? [y/N]" (vsce 3.9: out/package.js, onEnd).
     '--allow-missing-repository',
-    '--skip-license',
     '--readme-path',
     VSIX_README,
     // Links to CONTRIBUTING.md and docs/ stay relative: with no repository there is no URL to
