@@ -7,7 +7,7 @@
 // `--universal` builds only the first; `--target T` (repeatable) the first and those targets. Dawn
 // comes from the `webgpu` npm package; its dist/ folder has one prebuilt dawn.node per platform.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -31,19 +31,41 @@ function run(command, args) {
   }
 }
 
+// The README the Extensions view shows: README.md without its screenshots. That page keeps only
+// http(s) images; relative paths and data: URIs are removed (VS Code 1.139, seen in code-server by
+// test/e2e/1-ui.test.mjs), and this project has no public https host for docs/images/ yet, so the
+// screenshots would show as broken images there. With a public repository, drop this and pass
+// --baseImagesUrl instead.
+const VSIX_README = path.join('dist', 'README.md');
+function writeVsixReadme() {
+  const readme = readFileSync('README.md', 'utf8');
+  // A line of only images with relative sources (<img src="docs/…"> or ![…](docs/…)), and the blank line after it.
+  const imageLine =
+    /^(?:[ \t]*(?:<img\s[^>]*src="(?![a-z]+:)[^"]*"[^>]*>|!\[[^\]]*\]\((?![a-z]+:)[^)]*\)))+[ \t]*\n(?:\n)?/gim;
+  mkdirSync('dist', { recursive: true });
+  writeFileSync(VSIX_README, readme.replace(imageLine, ''));
+}
+
 const vsce = (extra) =>
   run('npx', [
     'vsce',
     'package',
     '--no-dependencies',
+    // There is no public repository (nor issue tracker) yet, so package.json has no `repository`
+    // (rather than a made-up one). Without this flag vsce warns about it and, on a terminal, stops
+    // to ask "Do you want to continue? [y/N]" (vsce 3.9: out/package.js, onEnd).
     '--allow-missing-repository',
-    '--skip-license',
+    '--readme-path',
+    VSIX_README,
+    // Links to CONTRIBUTING.md and docs/ stay relative: with no repository there is no URL to
+    // rewrite them to (vsce refuses relative links it cannot rewrite).
     '--no-rewrite-relative-links',
     ...extra,
   ]);
 
 run('node', ['esbuild.mjs', '--production']);
 run('node', ['--import', 'tsx', 'scripts/make-examples.ts']);
+writeVsixReadme();
 
 const dawnDir = path.join('dist', 'dawn');
 rmSync(dawnDir, { recursive: true, force: true });

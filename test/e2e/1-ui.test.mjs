@@ -16,6 +16,7 @@ import {
   openWorkbench,
   runCommand,
   screenshot,
+  screenshotInBothThemes,
   selectRange,
   shotOnFailure,
   unreadableChartTexts,
@@ -269,7 +270,7 @@ describe('Superposition Lab in a real VS Code', () => {
       /^Computed in \d+\.\d+ s with the exact float64 kernel \(small matrix\), wasm in the extension host/,
     );
     assert.match(await frame.$eval('#summary', (e) => e.textContent), /wherewasm in the extension host/);
-    await screenshot(page, '12-analysis-panel');
+    await screenshotInBothThemes(page, frame, '12-analysis-panel');
     await frame.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
     await screenshot(page, '13-analysis-panel-heatmap');
   });
@@ -426,7 +427,7 @@ describe('Superposition Lab in a real VS Code', () => {
       for (const r of results.runs) {
         assert.ok(fs.existsSync(path.join(WORKSPACE, 'results', 'quick-demo', r.weights)), r.weights);
       }
-      await screenshot(page, '18-experiment-done');
+      await screenshotInBothThemes(page, frame, '18-experiment-done');
       // Every chart's words readable in the real theme: α_m in the legend whole, subtitles not black.
       assert.deepEqual(await unreadableChartTexts(frame), []);
       await frame.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
@@ -505,7 +506,7 @@ describe('Superposition Lab in a real VS Code', () => {
     // Where it ran: the extension host's worker, on WASM here (no GPU adapter on this machine).
     assert.equal(await frame.$eval('#quick-where', (e) => e.dataset.backend), 'wasm');
     assert.match(await frame.$eval('#quick-where', (e) => e.textContent), /^Computed in the extension host on wasm/);
-    await screenshot(page, '20b-preview-quick-check');
+    await screenshotInBothThemes(page, frame, '20b-preview-quick-check');
     // Line 5 is `  exponent: 1.2`: replace it by typing, as a user would.
     await page.locator('.monaco-editor .view-lines').first().click();
     await page.keyboard.press('Control+g');
@@ -589,7 +590,47 @@ describe('Superposition Lab in a real VS Code', () => {
     const claims = JSON.parse(fs.readFileSync(path.join(out, 'claims.json'), 'utf8'));
     assert.equal(claims.complete, true);
     assert.equal(claims.claims.length, 20);
-    await screenshot(page, '24-reproduce-report');
+    await screenshotInBothThemes(page, report, '24-reproduce-report');
+  });
+
+  uiTest("the extension's page in the Extensions view shows its README, with no broken image", async () => {
+    await closeAllEditors(page);
+    await runCommand(page, 'Extensions: Show Installed Extensions');
+    const row = page.locator('.extensions-viewlet .monaco-list-row', { hasText: 'Superposition Lab' }).first();
+    await row.waitFor({ timeout: 30_000 });
+    await row.click();
+    await page.locator('.extension-editor').waitFor({ timeout: 30_000 });
+    // The README is drawn in a webview, and drawn again once the (unreachable) gallery has answered:
+    // read it when its images have settled.
+    let readme;
+    await expectEventually(async () => {
+      try {
+        const frame = await webviewFrameWith(page, 'h1', 5000);
+        readme = await frame.evaluate(() => ({
+          title: document.querySelector('h1')?.textContent,
+          headings: [...document.querySelectorAll('h2')].map((h) => h.textContent),
+          images: [...document.querySelectorAll('img')].map((i) => ({
+            src: i.getAttribute('src'),
+            width: i.naturalWidth,
+            complete: i.complete,
+          })),
+        }));
+        return readme.images.every((i) => i.complete);
+      } catch {
+        return false;
+      }
+    }, 30_000);
+    console.log(`# Extensions view README: ${readme.headings.length} sections, ${readme.images.length} images`);
+    assert.equal(readme.title, 'Superposition Lab');
+    assert.ok(readme.headings.length > 3, readme.headings.join(' | '));
+    // VS Code keeps only http(s) images on this page (relative paths and data: URIs are removed),
+    // so the packaged README has no screenshots (scripts/package.mjs): none may show broken.
+    assert.deepEqual(
+      readme.images.filter((i) => i.src === null || i.width === 0),
+      [],
+    );
+    await screenshot(page, '25-extension-details');
+    await runCommand(page, 'View: Show Explorer');
   });
 
   uiTest('no Content-Security-Policy violations were reported', () => {

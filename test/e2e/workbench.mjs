@@ -297,3 +297,22 @@ export async function unreadableChartTexts(frame) {
     return problems;
   });
 }
+
+/**
+ * Saves `name` in the current theme (Dark Modern, since the viewer's theme test), then
+ * `name-light` in Light Modern, and switches back: the README shows each feature in both themes.
+ * `frame` is the webview on screen, whose body class follows the theme; charts redraw on the change.
+ */
+export async function screenshotInBothThemes(page, frame, name) {
+  await screenshot(page, name);
+  for (const [kind, file] of [
+    ['light', `${name}-light`],
+    ['dark', undefined],
+  ]) {
+    await runCommand(page, 'Preferences: Toggle between Light/Dark Themes');
+    await frame.waitForSelector(`body.vscode-${kind}`, { timeout: 10_000 });
+    // Charts redraw on the class change (a MutationObserver in each page): let them finish.
+    await page.waitForTimeout(1500);
+    if (file) await screenshot(page, file);
+  }
+}

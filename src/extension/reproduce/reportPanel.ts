@@ -5,10 +5,16 @@
 
 import * as vscode from 'vscode';
 import type { ReproduceMode } from '../../core/reproduce/presets';
+import { panelIcon } from '../panelIcon';
 
 const panels = new Map<string, vscode.WebviewPanel>();
 
-export async function showReport(report: vscode.Uri, mode: ReproduceMode, partial: boolean): Promise<void> {
+export async function showReport(
+  report: vscode.Uri,
+  mode: ReproduceMode,
+  partial: boolean,
+  extensionUri: vscode.Uri,
+): Promise<void> {
   const html = new TextDecoder().decode(await vscode.workspace.fs.readFile(report));
   const key = report.toString();
   let panel = panels.get(key);
@@ -20,6 +26,7 @@ export async function showReport(report: vscode.Uri, mode: ReproduceMode, partia
       vscode.ViewColumn.Beside,
       { enableScripts: false, localResourceRoots: [] },
     );
+    panel.iconPath = panelIcon(extensionUri);
     panels.set(key, panel);
     panel.onDidDispose(() => panels.delete(key));
   }

@@ -69,7 +69,7 @@ export async function reproducePaper(context: vscode.ExtensionContext, args: Rep
   try {
     const code = await runCli(context, mode, outDir);
     if (code === 0 || code === 130) {
-      await showReport(vscode.Uri.file(path.join(outDir, 'report.html')), mode, code === 130);
+      await showReport(vscode.Uri.file(path.join(outDir, 'report.html')), mode, code === 130, context.extensionUri);
     }
   } catch (e) {
     showError('Reproducing the paper', e);
