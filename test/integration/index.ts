@@ -14,6 +14,7 @@ export function run(): Promise<void> {
     'experiment.test.js',
     'configEditing.test.js',
     'runsView.test.js',
+    'tasks.test.js',
   ]) {
     mocha.addFile(path.resolve(__dirname, file));
   }
