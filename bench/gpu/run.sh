@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The one-call GPU measurement (issue 11): our CLI on WebGPU through Dawn against the authors'
-# PyTorch loop (bench/torch_baseline.py --device cuda) on the same GPU, and the LM-head analysis of
-# the generated 152064 × 1024 BF16 head against float64. Prepare with bench/gpu/prepare.sh; on the
-# lent machine: `bash bench/gpu/run.sh`. SMALL=1 runs tiny sizes on SwiftShader (the CPU check).
+# The one-call GPU measurement (issues 11, 12): our CLI on WebGPU through Dawn (the fused step and
+# TF.js's ops) against the authors' PyTorch loop (bench/torch_baseline.py --device cuda) on the
+# same GPU, and the LM-head analysis of the generated 152064 × 1024 BF16 head against float64.
+# Prepare with bench/gpu/prepare.sh; on the lent machine: `bash bench/gpu/run.sh`. SMALL=1 runs
+# tiny sizes on SwiftShader (the CPU check).
 # Every result is one JSON line on stdout (the figures for the README table).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -36,31 +37,42 @@ config() { # name features batch steps
 }
 field() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))" "$@"; }
 
-# 1. Correctness: the seeded run (n = CN, m = CM, B = CB) on WebGPU against WASM on the CPU.
+# WebGPU runs on the fused step (src/core/toy/gpu) unless SUPERPOSITION_LAB_WEBGPU_TRAINER=tfjs
+# (TF.js's WebGPU ops, trainer.ts): `webgpu` below is the fused trainer, `webgpu-tfjs` the other.
+run_cli() { # cfg out backend width
+  local be=$3 trainer=fused
+  [ "$be" = webgpu-tfjs ] && { be=webgpu; trainer=tfjs; }
+  SUPERPOSITION_LAB_WEBGPU_TRAINER=$trainer "$NODE" "$CLI" run "$1" --out "$2" --backend "$be" --set model.width="$4" --json > "$2.json" 2> "$2.err" || tail -3 "$2.err"
+}
+
+# 1. Correctness: the seeded run (n = CN, m = CM, B = CB) on WebGPU (fused and TF.js) against WASM on the CPU.
 cfg=$(config check "$CN" "$CB" "$CSTEPS")
-for be in webgpu wasm; do
-  "$NODE" "$CLI" run "$cfg" --out "$T/check-$be" --backend "$be" --set model.width="$CM" --json > "$T/check-$be.json" 2> "$T/check-$be.err" || tail -3 "$T/check-$be.err"
-done
+for be in webgpu webgpu-tfjs wasm; do run_cli "$cfg" "$T/check-$be" "$be" "$CM"; done
 python3 - "$T" <<'PY'
 import json, sys
 t = sys.argv[1]
-g, w = (json.load(open(f"{t}/check-{b}.json")) for b in ("webgpu", "wasm"))
-print(json.dumps({"check": "seeded run webgpu vs wasm", "webgpu": g["runs"][0]["finalLoss"], "wasm": w["runs"][0]["finalLoss"],
-                  "relDiff": abs(g["runs"][0]["finalLoss"] / w["runs"][0]["finalLoss"] - 1), "compute": g["compute"]}))
+loss = lambda b: json.load(open(f"{t}/check-{b}.json"))["runs"][0]["finalLoss"]
+w = loss("wasm")
+for b in ("webgpu", "webgpu-tfjs"):
+    print(json.dumps({"check": f"seeded run {b} vs wasm", b: loss(b), "wasm": w, "relDiff": abs(loss(b) / w - 1),
+                      "compute": json.load(open(f"{t}/check-{b}.json"))["compute"]}))
 PY
 
-# 2. Speed: ms per step at n = N, B = B for each width, ours (WebGPU) and PyTorch (CUDA) on the same GPU.
+# 2. Speed: ms per step at n = N, B = B for each width: ours on WebGPU, the fused step and TF.js's
+# ops, and PyTorch (CUDA) on the same GPU.
 cfg=$(config speed "$N" "$B" "$STEPS")
 for m in $WIDTHS; do
-  "$NODE" "$CLI" run "$cfg" --out "$T/speed-$m" --backend webgpu --set model.width="$m" --json > "$T/speed-$m.json" 2> "$T/speed-$m.err" || tail -3 "$T/speed-$m.err"
+  run_cli "$cfg" "$T/speed-$m" webgpu "$m"
+  run_cli "$cfg" "$T/speed-tfjs-$m" webgpu-tfjs "$m"
   ours=$(field "$T/speed-$m.json" "round(d['runs'][0]['ms'] / $STEPS, 2)")
+  ours_tfjs=$(field "$T/speed-tfjs-$m.json" "round(d['runs'][0]['ms'] / $STEPS, 2)")
   backend=$(field "$T/speed-$m.json" "d['compute']['name']")
   torch_ms=null
   if command -v nvidia-smi >/dev/null 2>&1; then
     python3 bench/torch_baseline.py run --n "$N" --batch "$B" --m "$m" --steps "$STEPS" --device cuda > "$T/torch-$m.json" 2> "$T/torch-$m.err" \
       && torch_ms=$(field "$T/torch-$m.json" "round(d['seconds'] * 1000 / $STEPS, 2)") || tail -3 "$T/torch-$m.err"
   fi
-  echo "{\"speed\": {\"n\": $N, \"batch\": $B, \"m\": $m, \"steps\": $STEPS, \"oursMsPerStep\": $ours, \"backend\": \"$backend\", \"torchCudaMsPerStep\": $torch_ms}}"
+  echo "{\"speed\": {\"n\": $N, \"batch\": $B, \"m\": $m, \"steps\": $STEPS, \"oursMsPerStep\": $ours, \"oursTfjsMsPerStep\": $ours_tfjs, \"backend\": \"$backend\", \"torchCudaMsPerStep\": $torch_ms}}"
 done
 
 # 3. Analysis: the generated Qwen-size head (152064 × 1024 BF16) on WebGPU, against float64 numpy.

@@ -16,7 +16,7 @@ import {
   type NodeWorkerData,
   type ToNodeWorker,
 } from '../shared/nodeWorkerProtocol';
-import { trainJob } from './trainJob';
+import { trainJob, trainKernel } from './trainJob';
 import { analyzeFileJob } from './analyzeFileJob';
 import { selectNodeBackend } from './nodeBackend';
 import { webgpuDevice, webgpuLost } from './dawn';
@@ -71,7 +71,7 @@ async function run(m: Extract<ToNodeWorker, { type: 'run' }>): Promise<void> {
       const { maxAbsError, ms } = await probeMatMul();
       post({ type: 'done', jobId: m.jobId, result: { kind: 'probe', backend: report, maxAbsError, ms } });
     } else if (job.kind === 'train') {
-      post({ type: 'started', jobId: m.jobId, backend: report, kernel: 'toy-model' });
+      post({ type: 'started', jobId: m.jobId, backend: report, kernel: trainKernel(report) });
       if (report.name === 'webgpu') refuseOversizedRun(job.spec, report);
       const result = await trainJob(job, report, {
         isCancelled: () => state.cancelled || webgpuLost() !== null,

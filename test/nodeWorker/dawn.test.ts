@@ -64,7 +64,12 @@ describe('Dawn on SwiftShader', () => {
     expect(a.length).toBe(1024 * 64);
     let worst = 0;
     for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
-    expect(worst).toBeLessThan(1e-5);
+    // WebGPU trains on the fused step (src/core/toy/gpu), whose sums run in another order than
+    // TF.js's: where a gradient entry nearly cancels, Adam's first step turns its rounding into a
+    // difference of up to ~1e-4 (measured: 6.8e-5 against WASM, while the fused step and WASM are
+    // 0.9e-4 and 1.6e-4 from the float64 reference at the same entry). TF.js's WebGPU ops agreed
+    // with WASM to 1e-5; fusedWorker.test.ts compares the two WebGPU trainers.
+    expect(worst).toBeLessThan(2e-4);
   }, 900_000);
 
   it('a GPU device lost in the middle of a run (destroyed) fails the run with one clear message', async () => {

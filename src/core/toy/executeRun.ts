@@ -18,7 +18,7 @@ function normHistogram(norms: readonly number[], bins = 60): RunResult['rowNormH
 }
 
 /** The trainer's settings of a run. */
-function trainSettings(spec: RunSpec): TrainSettings {
+export function trainSettings(spec: RunSpec): TrainSettings {
   const v = spec.values;
   return {
     n: spec.n,
@@ -38,7 +38,7 @@ function trainSettings(spec: RunSpec): TrainSettings {
 }
 
 /** Measures a trained run and packages its record. */
-async function measureRun(
+export async function measureRun(
   spec: RunSpec,
   freq: FeatureFrequencies,
   backend: string,
