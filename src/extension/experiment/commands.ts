@@ -25,8 +25,17 @@ const isExperiment = (uri: vscode.Uri) => /\.experiment\.ya?ml$/.test(uri.path);
 
 function targetConfig(uri: unknown): vscode.Uri | undefined {
   if (uri instanceof vscode.Uri) return uri;
-  const active = vscode.window.activeTextEditor?.document.uri;
-  return active && isExperiment(active) ? active : undefined;
+  const editor = vscode.window.activeTextEditor;
+  if (editor) return isExperiment(editor.document.uri) ? editor.document.uri : undefined;
+  // No text editor has focus: a page does, like the walkthrough's "Run the open experiment". The
+  // config meant is the one open in the editors, if there is exactly one (else ask for it).
+  const open = new Map<string, vscode.Uri>();
+  for (const tab of vscode.window.tabGroups.all.flatMap((g) => g.tabs)) {
+    if (tab.input instanceof vscode.TabInputText && isExperiment(tab.input.uri)) {
+      open.set(tab.input.uri.toString(), tab.input.uri);
+    }
+  }
+  return open.size === 1 ? [...open.values()][0] : undefined;
 }
 
 function noConfig(): undefined {

@@ -31,6 +31,8 @@ export async function newExperiment(calibration: Calibration, args: NewExperimen
     title: `New experiment from "${template.label}"`,
     prompt: `The experiment's name; the file is <name>.experiment.yaml in ${folder.path.split('/').pop() ?? folder.path}`,
     value: await freeName(folder, template.name),
+    // Opened from the walkthrough, the box would close at once when the page takes the focus back.
+    ignoreFocusOut: true,
     validateInput: async (value) => {
       if (!SAFE_NAME.test(value)) {
         return 'Use letters, digits, ".", "_" and "-" (at most 64, not starting with "." or "-").';

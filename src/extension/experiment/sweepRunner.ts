@@ -71,7 +71,13 @@ export class SweepRunner implements vscode.Disposable {
   }
 
   get name(): string {
-    return this.folder.experiment?.config.name ?? this.configUri.path.split('/').pop() ?? 'experiment';
+    // Before the config is read: its file name without the extension (New Experiment… writes the
+    // name there too), so the status bar does not start with "quick-demo.experiment.yaml".
+    const file = this.configUri.path
+      .split('/')
+      .pop()
+      ?.replace(/\.experiment\.ya?ml$/, '');
+    return this.folder.experiment?.config.name ?? (file || 'experiment');
   }
 
   isFor(configUri: vscode.Uri): boolean {

@@ -32,7 +32,9 @@ export function trainingStatus(sweeps: Sweeps): TrainingStatus {
     }
     const { current, total } = first.position();
     const more = running.length > 1 ? ` (+${running.length - 1} more)` : '';
-    shown = `$(sync~spin) Training ${first.name} ${current}/${total}${more}`;
+    // The sweep's size is known once its config is read (a moment after the start): no "0/0".
+    const count = total > 0 ? ` ${current}/${total}` : '';
+    shown = `$(sync~spin) Training ${first.name}${count}${more}`;
     item.text = shown;
     item.tooltip = `Show the experiment panel of ${first.name}`;
     item.command = {
