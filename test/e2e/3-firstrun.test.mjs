@@ -113,7 +113,7 @@ describe('From install to first plot: the walkthrough in an empty workspace', ()
     assert.deepEqual(titles, [
       'Open a checkpoint',
       'Analyze superposition',
-      'Create the quick demo experiment',
+      'Create an experiment',
       'Run it',
       'Preview as you edit',
       'Reproduce the paper (tiny)',
