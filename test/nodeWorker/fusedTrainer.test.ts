@@ -8,12 +8,12 @@ import '@tensorflow/tfjs-backend-cpu';
 import { create } from 'webgpu';
 import { FusedToyModel, trainFused } from '../../src/core/toy/gpu/fusedTrainer';
 import { initialWeights, stepHyper, trainRun, type TrainSettings } from '../../src/core/toy/trainer';
-import { referenceStep, type ReferenceState } from '../../src/core/toy/reference';
+import { referenceStep } from '../../src/core/toy/reference';
 import { BatchSampler } from '../../src/core/toy/sampler';
 import { Rng, STREAM } from '../../src/core/toy/rng';
 import { featureFrequencies } from '../../src/core/toy/distributions';
-import type { BatchedRun } from '../../src/core/toy/batchedTrainer';
-import { STEP_CHECK_BATCHES, STEP_CHECK_SETTINGS } from '../fixtures/stepCheck';
+import { distinctRuns, referenceStart, STEP_CHECK_BATCHES, STEP_CHECK_SETTINGS } from '../fixtures/stepCheck';
+import { relError } from '../fixtures/relError';
 import { useSwiftShader } from './helpers';
 
 useSwiftShader();
@@ -32,13 +32,6 @@ beforeAll(async () => {
 afterAll(() => device?.destroy());
 
 /** Largest |a − b| / (1e-3 + |b|) (the step checks' measure). */
-function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!) / (1e-3 + Math.abs(b[i]!)));
-  return worst;
-}
-
 describe('the fused WebGPU step', () => {
   it.each([
     [-1, 'sparse'],
@@ -50,15 +43,7 @@ describe('the fused WebGPU step', () => {
     const s: TrainSettings = { ...STEP_CHECK_SETTINGS, weightDecay: gamma, batch: batches.batch };
     const { W, b } = initialWeights(s.n, s.m, s.seed);
     const model = await FusedToyModel.create(device, { runs: 1, n: s.n, m: s.m, batch: s.batch }, [W], [b]);
-    const ref: ReferenceState = {
-      W: Float64Array.from(W),
-      b: Float64Array.from(b),
-      mW: new Float64Array(W.length),
-      vW: new Float64Array(W.length),
-      mb: new Float64Array(s.n),
-      vb: new Float64Array(s.n),
-      t: 0,
-    };
+    const ref = referenceStart(W, b);
     const p = featureFrequencies({
       distribution: 'power',
       n: s.n,
@@ -98,16 +83,7 @@ describe('the fused WebGPU step', () => {
   });
 
   it('trains a batch of runs as each trains alone (seeds, γ, frequencies, schedules differ)', async () => {
-    const base = { ...STEP_CHECK_SETTINGS, batch: 64, steps: 20 };
-    const power = featureFrequencies({ distribution: 'power', n: base.n, exponent: 1.2, scale: 1, density: 1 }).p;
-    const linear = featureFrequencies({ distribution: 'linear', n: base.n, exponent: 1, scale: 1, density: 1 }).p;
-    // Runs 0 and 1 share their frequencies and seed (one sampled batch between them).
-    const runs: BatchedRun[] = [
-      { settings: { ...base, weightDecay: -1 }, p: power },
-      { settings: { ...base, weightDecay: 0.3 }, p: power },
-      { settings: { ...base, seed: 5, weightDecay: 0 }, p: linear },
-      { settings: { ...base, seed: 7, weightDecay: -0.5, lr: 0.01, warmup: 10, minLrRatio: 0.2 }, p: power },
-    ];
+    const { base, runs } = distinctRuns(20);
     const progress: number[][] = [];
     const batched = await trainFused(device, runs, { onProgress: (_s, mse) => progress.push([...mse]) });
     for (const [r, run] of runs.entries()) {

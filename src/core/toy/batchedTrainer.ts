@@ -14,55 +14,11 @@
 // the gradients). The active-feature path does not batch: its size follows each run's features.
 
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng, STREAM } from './rng';
-import { BatchSampler, type SparseBatch } from './sampler';
+import type { SparseBatch } from './sampler';
 import type { StepHyper } from './reference';
-import {
-  initialWeights,
-  nextSyncInterval,
-  stepHyper,
-  type TrainHooks,
-  type TrainOutput,
-  type TrainSettings,
-} from './trainer';
+import { FIRST_SYNC, initialWeights, nextSyncInterval, stepHyper, type TrainOutput } from './trainer';
+import { groupBatches, sharedSettings, type BatchedRun, type BatchHooks } from './runGroup';
 import { CoreError, messages } from '../errors';
-
-export interface BatchedRun {
-  readonly settings: TrainSettings;
-  /**
-   * Feature frequencies (length n). Runs given the same array object and the same seed draw the
-   * same batches alone, so they share one sampler here.
-   */
-  readonly p: Float64Array;
-}
-
-export interface BatchHooks extends Omit<TrainHooks, 'onProgress'> {
-  /** Called at every sync point with the steps done and each run's latest MSE. */
-  readonly onProgress?: (stepsDone: number, mse: readonly number[]) => void;
-}
-
-/** The settings every run of a batch shares (the step applies them once for all runs), as errors name them. */
-const SHARED: readonly (readonly [keyof TrainSettings, string])[] = [
-  ['n', 'n'],
-  ['m', 'width'],
-  ['batch', 'batch size'],
-  ['steps', 'steps'],
-  ['beta1', 'β₁'],
-  ['beta2', 'β₂'],
-  ['eps', 'ε'],
-  ['lossScale', 'loss scale'],
-];
-
-function checkShared(runs: readonly BatchedRun[]): TrainSettings {
-  const first = runs[0]?.settings;
-  if (first === undefined) throw new CoreError('train/batch', messages.batchEmpty());
-  runs.forEach(({ settings, p }, i) => {
-    const differs = SHARED.find(([key]) => settings[key] !== first[key]);
-    const name = differs?.[1] ?? (p.length !== first.n ? 'the number of feature frequencies' : undefined);
-    if (name !== undefined) throw new CoreError('train/batch', messages.batchMismatch('1', String(i + 1), name));
-  });
-  return first;
-}
 
 /**
  * a[r] @ b[r] for every run r. TF.js's WASM backend runs a matMul with a batch dimension as plain
@@ -227,9 +183,6 @@ export class BatchedToyModel {
   }
 }
 
-/** The first interval is short, as in trainRun. */
-const FIRST_SYNC = 5;
-
 /**
  * Trains runs together from scratch; the outputs come in the order of `runs`. Each output's `ms`
  * is the group's wall time divided by the number of runs (its share, which is what a per-run cost
@@ -237,7 +190,7 @@ const FIRST_SYNC = 5;
  */
 export async function trainBatch(runs: readonly BatchedRun[], hooks: BatchHooks = {}): Promise<TrainOutput[]> {
   const t0 = performance.now();
-  const shared = checkShared(runs);
+  const shared = sharedSettings(runs);
   const { n, m, batch, steps } = shared;
   const R = runs.length;
   const init = runs.map(({ settings }) => initialWeights(n, m, settings.seed));
@@ -248,19 +201,7 @@ export async function trainBatch(runs: readonly BatchedRun[], hooks: BatchHooks 
     init.map((i) => i.W),
     init.map((i) => i.b),
   );
-  // One sampler per distinct (frequencies, seed); each run points at its sampler.
-  const samplers: { sampler: BatchSampler; rng: Rng; p: Float64Array; seed: number }[] = [];
-  const samplerOf = runs.map(({ settings, p }) => {
-    const found = samplers.findIndex((s) => s.p === p && s.seed === settings.seed);
-    if (found >= 0) return found;
-    samplers.push({
-      sampler: new BatchSampler(p, batch),
-      rng: new Rng(settings.seed, STREAM.data),
-      p,
-      seed: settings.seed,
-    });
-    return samplers.length - 1;
-  });
+  const nextBatches = groupBatches(runs, batch);
   const mse = runs.map(() => new Float32Array(steps));
   let pending: tf.Tensor1D[] = [];
   let flushedUpTo = 0;
@@ -278,11 +219,7 @@ export async function trainBatch(runs: readonly BatchedRun[], hooks: BatchHooks 
   };
   try {
     for (let step = 0; step < steps; step++) {
-      const batches = samplers.map(({ sampler, rng }) => {
-        sampler.next(rng);
-        return sampler.sparse();
-      });
-      const x = samplerOf.map((i) => batches[i]!);
+      const x = nextBatches();
       const h = runs.map(({ settings }) => stepHyper(settings, step));
       pending.push(model.step(x, batch, h));
       if (pending.length >= syncEvery || step === steps - 1) {

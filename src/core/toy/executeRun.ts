@@ -6,7 +6,8 @@ import type { RunSpec } from '../config/sweep';
 import type { FeatureFrequencies } from './distributions';
 import { downsampleCurve, runMetrics } from './metrics';
 import { trainRun, type TrainHooks, type TrainOutput, type TrainSettings } from './trainer';
-import { trainBatch, type BatchHooks } from './batchedTrainer';
+import { trainBatch } from './batchedTrainer';
+import type { BatchHooks } from './runGroup';
 import type { RunResult, TrainedRun } from './results';
 
 /** Row norms binned over [0, max(1.25, largest)]: the run's norm histogram. */

@@ -54,7 +54,7 @@ export const SYNC_EVERY = 50;
 /** Wall time aimed for between sync points when steps are slow. */
 export const SYNC_TARGET_MS = 250;
 /** The first interval is short: nothing is known yet about the step time. */
-const FIRST_SYNC = 5;
+export const FIRST_SYNC = 5;
 
 /** Steps until the next sync point, from the time the last interval took. */
 export function nextSyncInterval(msPerStep: number): number {

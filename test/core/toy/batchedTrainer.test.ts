@@ -5,37 +5,16 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { trainBatch, type BatchedRun } from '../../../src/core/toy/batchedTrainer';
+import { trainBatch } from '../../../src/core/toy/batchedTrainer';
 import { trainRun, type TrainOutput } from '../../../src/core/toy/trainer';
-import { featureFrequencies } from '../../../src/core/toy/distributions';
-import { STEP_CHECK_SETTINGS } from '../../fixtures/stepCheck';
+import { distinctRuns } from '../../fixtures/stepCheck';
+import { relError } from '../../fixtures/relError';
 
 setWasmPaths(`${path.resolve(__dirname, '../../../node_modules/@tensorflow/tfjs-backend-wasm/dist')}/`);
 tf.env().set('PROD', true);
 afterAll(() => tf.setBackend('cpu'));
 
-// E = 1 at B = 64: about a third of the samples are empty, so the runs' compact batches differ in
-// length and the shorter ones are padded inside the batch.
-const base = { ...STEP_CHECK_SETTINGS, batch: 64, steps: 40 };
-const power = featureFrequencies({ distribution: 'power', n: base.n, exponent: 1.2, scale: 1, density: 1 }).p;
-const linear = featureFrequencies({ distribution: 'linear', n: base.n, exponent: 1, scale: 1, density: 1 }).p;
-
-// Every per-run setting differs somewhere: γ of each sign, seeds, frequencies, learning-rate
-// schedules; runs 0 and 1 share their frequencies and seed, hence their batches.
-const runs: BatchedRun[] = [
-  { settings: { ...base, weightDecay: -1 }, p: power },
-  { settings: { ...base, weightDecay: 0.3 }, p: power },
-  { settings: { ...base, seed: 5, weightDecay: 0 }, p: linear },
-  { settings: { ...base, seed: 7, weightDecay: -0.5, lr: 0.01, warmup: 10, minLrRatio: 0.2 }, p: power },
-];
-
-/** Largest |a − b| / (1e-3 + |b|) over two arrays (the step checks' measure). */
-function relError(a: Float32Array, b: Float32Array): number {
-  expect(a.length).toBe(b.length);
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!) / (1e-3 + Math.abs(b[i]!)));
-  return worst;
-}
+const { base, power, runs } = distinctRuns(40);
 
 describe.each(['cpu', 'wasm'])('batched training on the %s backend', (backend) => {
   it('gives each run what it gives alone, to float rounding', async () => {

@@ -13,11 +13,10 @@
 // Only the WebGPU API is used (no TF.js, no Node): the caller hands in a GPUDevice. The Node
 // worker passes TF.js's own device (src/nodeWorker/trainJob.ts says why).
 
-import { Rng, STREAM } from '../rng';
-import { BatchSampler, type SparseBatch } from '../sampler';
+import type { SparseBatch } from '../sampler';
 import type { StepHyper } from '../reference';
-import { initialWeights, nextSyncInterval, stepHyper, SYNC_EVERY, type TrainOutput } from '../trainer';
-import type { BatchHooks, BatchedRun } from '../batchedTrainer';
+import { FIRST_SYNC, initialWeights, nextSyncInterval, stepHyper, SYNC_EVERY, type TrainOutput } from '../trainer';
+import { groupBatches, sharedSettings, type BatchHooks, type BatchedRun } from '../runGroup';
 import { CoreError, messages } from '../../errors';
 import { BINDINGS, stepKernels, threadsPerRow, type BufferName } from './kernels';
 import {
@@ -251,32 +250,6 @@ export class FusedToyModel {
   }
 }
 
-/** The settings every run of a fused batch shares, as errors name them (batchedTrainer.ts's list). */
-const SHARED = [
-  ['n', 'n'],
-  ['m', 'width'],
-  ['batch', 'batch size'],
-  ['steps', 'steps'],
-  ['beta1', 'β₁'],
-  ['beta2', 'β₂'],
-  ['eps', 'ε'],
-  ['lossScale', 'loss scale'],
-] as const;
-
-function checkShared(runs: readonly BatchedRun[]): BatchedRun['settings'] {
-  const first = runs[0]?.settings;
-  if (first === undefined) throw new CoreError('train/batch', messages.batchEmpty());
-  runs.forEach(({ settings, p }, i) => {
-    const differs = SHARED.find(([key]) => settings[key] !== first[key]);
-    const name = differs?.[1] ?? (p.length !== first.n ? 'the number of feature frequencies' : undefined);
-    if (name !== undefined) throw new CoreError('train/batch', messages.batchMismatch('1', String(i + 1), name));
-  });
-  return first;
-}
-
-/** The first interval is short, as in trainRun. */
-const FIRST_SYNC = 5;
-
 /**
  * Trains runs together from scratch on `device`, as trainBatch does on TF.js (same outputs, same
  * hooks, same sync cadence and cancel semantics); outputs come in the order of `runs`, each `ms`
@@ -289,7 +262,7 @@ export async function trainFused(
   options: FusedOptions = {},
 ): Promise<TrainOutput[]> {
   const t0 = performance.now();
-  const shared = checkShared(runs);
+  const shared = sharedSettings(runs);
   const { n, m, batch, steps } = shared;
   const R = runs.length;
   const init = runs.map(({ settings }) => initialWeights(n, m, settings.seed));
@@ -300,31 +273,15 @@ export async function trainFused(
     init.map((i) => i.b),
     options,
   );
-  // One sampler per distinct (frequencies, seed), as in trainBatch.
-  const samplers: { sampler: BatchSampler; rng: Rng; p: Float64Array; seed: number }[] = [];
-  const samplerOf = runs.map(({ settings, p }) => {
-    const found = samplers.findIndex((s) => s.p === p && s.seed === settings.seed);
-    if (found >= 0) return found;
-    samplers.push({
-      sampler: new BatchSampler(p, batch),
-      rng: new Rng(settings.seed, STREAM.data),
-      p,
-      seed: settings.seed,
-    });
-    return samplers.length - 1;
-  });
+  const nextBatches = groupBatches(runs, batch);
   const mse = runs.map(() => new Float32Array(steps));
   let flushedUpTo = 0;
   let syncEvery = FIRST_SYNC;
   let intervalStart = performance.now();
   try {
     for (let step = 0; step < steps; step++) {
-      const batches = samplers.map(({ sampler, rng }) => {
-        sampler.next(rng);
-        return sampler.sparse();
-      });
       model.step(
-        samplerOf.map((i) => batches[i]!),
+        nextBatches(),
         batch,
         runs.map(({ settings }) => stepHyper(settings, step)),
       );
